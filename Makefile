@@ -1,0 +1,51 @@
+# The two commands a new machine needs: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+PY := $(VENV)/bin/python
+RECOUP := $(VENV)/bin/recoup
+UV_VERSION := 0.13.9
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: run install migrate demo test lint bench clean
+
+$(UV):
+	python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+install: $(UV)
+	$(UV) sync --frozen --quiet
+
+migrate: install
+	@mkdir -p var
+	$(RECOUP) migrate --no-input -v 0
+
+# The demo book is loaded once; var/demo-loaded marks it done.
+var/demo-loaded: | migrate
+	$(RECOUP) demo
+	@touch var/demo-loaded
+
+demo: var/demo-loaded
+
+run: migrate demo
+	@$(RECOUP) demo --sign-ins
+	$(RECOUP) runserver 127.0.0.1:8000 --noreload
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+test: install
+	scripts/ensure-os-packages
+	$(MAKE) --no-print-directory lint
+	scripts/test-both-databases
+
+bench: install
+	scripts/ensure-os-packages
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) $(TOOLS) var .mypy_cache .ruff_cache .hypothesis

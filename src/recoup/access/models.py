@@ -1,0 +1,33 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    AGENT = "agent", "Collections agent"
+    TEAM_LEADER = "team_leader", "Team leader"
+    HEAD_OF_CREDIT = "head_of_credit", "Head of credit"
+    REMARKETING = "remarketing", "Remarketing specialist"
+    AUDITOR = "auditor", "Auditor"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=32, choices=Role.choices, default=Role.AGENT)
+
+
+class AuditEvent(models.Model):
+    """Who did what, when, with the state before and after. Rows are never updated or deleted."""
+
+    at = models.DateTimeField()
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["at"]),
+        ]
