@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "account": ("recoup.cli.account", "list and show accounts"),
     "ledger": ("recoup.cli.ledger", "trial balance and balance verification"),
     "demo": ("recoup.cli.demo", "load a realistic demo book (same seed, same book)"),
+    "token": ("recoup.cli.token", "issue API bearer tokens"),
 }
 
 

@@ -150,6 +150,9 @@ class ScheduleVersion(models.Model):
     note = models.CharField(max_length=200, blank=True)
     effective_date = models.DateField()
     from_installment = models.PositiveIntegerField(default=1)
+    # "annuity" (level payment) or "lease" (depreciation plus rent charge, ending at the residual).
+    method = models.CharField(max_length=16, default="annuity")
+    money_factor = models.DecimalField(max_digits=9, decimal_places=7, null=True, blank=True)
     # Terms of the segment this version builds, from `from_installment` on.
     principal_minor = models.BigIntegerField()
     apr = models.DecimalField(max_digits=7, decimal_places=4)

@@ -1,0 +1,117 @@
+"""Booking contracts."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from recoup.kernel import clock
+from recoup.kernel.plain import plain
+from recoup.parties.operations import AddressInput, PhoneInput
+from recoup.portfolio.operations import Application, CustomerInput, VehicleInput, contract_originate
+
+router = Router(tags=["contracts"])
+
+
+class AddressIn(Schema):
+    line1: str
+    line2: str = ""
+    city: str
+    region: str = Field("", description="US state code; UK county (optional)")
+    postal_code: str
+    country: str = Field(..., pattern="^(US|GB)$")
+    uk_nation: str = ""
+
+
+class PhoneIn(Schema):
+    number: str
+    kind: str = "mobile"
+
+
+class CustomerIn(Schema):
+    kind: str = Field("individual", pattern="^(individual|business)$")
+    given_name: str = ""
+    family_name: str = ""
+    business_name: str = ""
+    date_of_birth: date | None = None
+    preferred_language: str = "en"
+    addresses: list[AddressIn] = Field(default_factory=list)
+    phones: list[PhoneIn] = Field(default_factory=list)
+    emails: list[str] = Field(default_factory=list)
+
+    def to_input(self) -> CustomerInput:
+        return CustomerInput(
+            kind=self.kind,
+            given_name=self.given_name,
+            family_name=self.family_name,
+            business_name=self.business_name,
+            date_of_birth=self.date_of_birth,
+            preferred_language=self.preferred_language,
+            addresses=tuple(AddressInput(**a.dict(), is_primary=i == 0) for i, a in enumerate(self.addresses)),
+            phones=tuple(PhoneInput(number=p.number, kind=p.kind, is_primary=i == 0) for i, p in enumerate(self.phones)),
+            emails=tuple(self.emails),
+        )
+
+
+class VehicleIn(Schema):
+    vin: str
+    year: int
+    make: str
+    model: str
+    trim: str = ""
+    colour: str = ""
+    registration: str = ""
+    odometer: int | None = Field(None, ge=0)
+    odometer_unit: str = Field("mi", pattern="^(mi|km)$")
+
+
+class ContractIn(Schema):
+    product: str = Field(..., description="product code, e.g. US-RIC, UK-PCP")
+    currency: str | None = None
+    jurisdiction: str = Field(..., description="US-TX, GB-SCT, …")
+    customer: CustomerIn
+    co_borrowers: list[CustomerIn] = Field(default_factory=list)
+    vehicle: VehicleIn
+    cash_price: str
+    deposit: str = "0"
+    fees: str = "0"
+    amount_financed: str
+    apr: str = "0"
+    money_factor: str | None = None
+    term: int
+    frequency: str = "monthly"
+    origination_date: date
+    first_due_date: date
+    balloon: str = "0"
+    mileage_allowance: int | None = None
+    dealer_name: str = ""
+
+
+@router.post("/contracts", response={201: dict[str, Any]}, summary="Book a contract")
+def contract_book(request: HttpRequest, payload: ContractIn) -> tuple[int, dict[str, Any]]:
+    application = Application(
+        product_code=payload.product,
+        currency=payload.currency,
+        jurisdiction=payload.jurisdiction,
+        customer=payload.customer.to_input(),
+        co_borrowers=tuple(c.to_input() for c in payload.co_borrowers),
+        vehicle=VehicleInput(**payload.vehicle.dict()),
+        cash_price=payload.cash_price,
+        deposit=payload.deposit,
+        fees=payload.fees,
+        amount_financed=payload.amount_financed,
+        apr=payload.apr,
+        money_factor=payload.money_factor,
+        term=payload.term,
+        frequency=payload.frequency,
+        origination_date=payload.origination_date,
+        first_due_date=payload.first_due_date,
+        balloon=payload.balloon,
+        mileage_allowance=payload.mileage_allowance,
+        dealer_name=payload.dealer_name,
+    )
+    user = request.user if request.user.is_authenticated else None
+    return 201, plain(contract_originate(application=application, at=clock.now(), created_by=user))  # type: ignore[arg-type]
