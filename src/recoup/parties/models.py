@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
 
 
 class PartyKind(models.TextChoices):
@@ -29,7 +31,9 @@ class Party(models.Model):
                     | models.Q(kind="business", business_name__gt="")
                 ),
             ),
+            models.CheckConstraint(name="party_searchable", condition=models.Q(search_name__gt="")),
         ]
+        # On PostgreSQL a trigram index (migration 0002) serves "name contains" searches.
 
 
 class Country(models.TextChoices):
@@ -53,12 +57,39 @@ class Address(models.Model):
     time_zones = models.CharField(max_length=200)
     is_primary = models.BooleanField(default=False)
     valid_from_date = models.DateField(null=True, blank=True)
+    # The last day the address applied; null while it is current.
     valid_to_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["party", "purpose"],
+                condition=models.Q(is_primary=True, valid_to_date__isnull=True),
+                name="address_one_current_primary_per_purpose",
+            ),
+            models.CheckConstraint(
+                name="address_country_served", condition=models.Q(country__in=["US", "GB"])
+            ),
+            models.CheckConstraint(
+                name="address_uk_nation_known",
+                condition=models.Q(country="GB", uk_nation__in=["ENG", "SCT", "WLS", "NIR"])
+                | models.Q(country="US", uk_nation=""),
+            ),
+            models.CheckConstraint(name="address_has_time_zone", condition=models.Q(time_zones__gt="")),
+            models.CheckConstraint(
+                name="address_dates_in_order",
+                condition=models.Q(valid_from_date__isnull=True)
+                | models.Q(valid_to_date__isnull=True)
+                | models.Q(valid_to_date__gte=models.F("valid_from_date")),
+            ),
+        ]
 
 
 class Phone(models.Model):
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="phones")
     e164 = models.CharField(max_length=20, db_index=True)
+    # The digits of e164 in reverse, so that "number ends with" is an index range scan.
+    digits_reversed = models.CharField(max_length=19)
     kind = models.CharField(max_length=16, default="mobile")  # mobile, home, work
     is_primary = models.BooleanField(default=False)
     do_not_call = models.BooleanField(default=False)
@@ -67,13 +98,30 @@ class Phone(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["party", "e164"], name="phone_once_per_party"),
             models.CheckConstraint(name="phone_is_e164", condition=models.Q(e164__startswith="+")),
+            models.CheckConstraint(
+                name="phone_digits_reversed_filled",
+                condition=Exact(Length("digits_reversed") + 1, Length("e164")),
+            ),
+            models.UniqueConstraint(
+                fields=["party"], condition=models.Q(is_primary=True), name="phone_one_primary_per_party"
+            ),
         ]
+        indexes = [models.Index(fields=["digits_reversed"], name="phone_digits_reversed_idx")]
 
 
 class Email(models.Model):
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="emails")
+    # Lower-cased.
     address = models.CharField(max_length=254, db_index=True)
     is_primary = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["party", "address"], name="email_once_per_party"),
+            models.UniqueConstraint(
+                fields=["party"], condition=models.Q(is_primary=True), name="email_one_primary_per_party"
+            ),
+        ]
 
 
 class FlagKind(models.TextChoices):
@@ -106,3 +154,19 @@ class PartyFlag(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["party", "kind"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["party", "kind"],
+                condition=models.Q(cleared_at__isnull=True),
+                name="party_flag_active_once",
+            ),
+            models.CheckConstraint(
+                name="party_flag_cleared_whole",
+                condition=models.Q(cleared_at__isnull=True, cleared_date__isnull=True)
+                | models.Q(
+                    cleared_at__isnull=False,
+                    cleared_date__isnull=False,
+                    cleared_date__gte=models.F("set_date"),
+                ),
+            ),
+        ]
