@@ -12,6 +12,7 @@ from recoup.kernel import clock
 from recoup.kernel.plain import plain
 from recoup.parties.operations import AddressInput, PhoneInput
 from recoup.portfolio.operations import Application, CustomerInput, VehicleInput, contract_originate
+from recoup.portfolio.quotes import Quote, schedule_plain
 
 router = Router(tags=["contracts"])
 
@@ -115,3 +116,25 @@ def contract_book(request: HttpRequest, payload: ContractIn) -> tuple[int, dict[
     )
     user = request.user if request.user.is_authenticated else None
     return 201, plain(contract_originate(application=application, at=clock.now(), created_by=user))  # type: ignore[arg-type]
+
+
+class QuoteIn(Schema):
+    principal: str = Field(..., description="amount financed (a lease's capitalised cost), e.g. \"15000\"")
+    apr: str | None = Field(None, description="annual percentage rate, e.g. \"8\" (not for a lease)")
+    term: int = Field(..., description="number of installments")
+    start: str = Field(..., description="date interest runs from, YYYY-MM-DD")
+    first_due: str = Field(..., description="first due date, YYYY-MM-DD")
+    day_count: str = "30/360"
+    rounding: str = "half-up"
+    balloon: str = "0"
+    frequency: str = "monthly"
+    currency: str = "USD"
+    lease: bool = False
+    residual: str | None = None
+    money_factor: str | None = None
+
+
+@router.post("/schedules/quote", summary="Quote a schedule from terms (nothing is stored)")
+def schedule_quote(request: HttpRequest, payload: QuoteIn) -> dict[str, Any]:
+    quote = Quote.parse(**payload.dict())
+    return schedule_plain(quote.build(), quote.currency)

@@ -9,25 +9,13 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
 
-from recoup.kernel.money import CURRENCY_EXPONENTS, Money, Rounding, currency_check
+from recoup.kernel.money import CURRENCY_EXPONENTS, Money, Rounding
 from recoup.portfolio.daycount import DayCount
-from recoup.portfolio.schedules import (
-    Frequency,
-    Schedule,
-    ScheduleError,
-    ScheduleTerms,
-    lease_schedule_build,
-    schedule_build,
-)
+from recoup.portfolio.quotes import Quote, schedule_plain
+from recoup.portfolio.schedules import Frequency, Schedule
 
 NEEDS_DATABASE = False
-
-_Choice = TypeVar("_Choice", Frequency, Rounding)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -57,120 +45,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    currency = currency_check(args.currency.strip().upper(), field="currency")
-    request = _Request.parse(args, currency)
-    schedule = request.build()
+    quote = Quote.parse(
+        principal=args.principal,
+        term=args.term,
+        start=args.start,
+        first_due=args.first_due,
+        currency=args.currency,
+        apr=args.apr,
+        day_count=args.day_count,
+        rounding=args.rounding,
+        balloon=args.balloon,
+        frequency=args.frequency,
+        lease=args.lease,
+        residual=args.residual,
+        money_factor=args.money_factor,
+    )
+    schedule = quote.build()
     if args.json:
-        print(json.dumps(_as_json(schedule, currency)))
+        print(json.dumps(schedule_plain(schedule, quote.currency)))
     else:
-        print(_as_table(schedule, currency, lease=args.lease))
+        print(_as_table(schedule, quote.currency, lease=args.lease))
     return 0
-
-
-@dataclass(frozen=True)
-class _Request:
-    """The command line, read into the engine's types; every bad value names its flag's field."""
-
-    lease: bool
-    principal_minor: int
-    count: int
-    start_date: date
-    first_due_date: date
-    frequency: Frequency
-    rounding: Rounding
-    apr: Decimal | None
-    day_count: DayCount
-    balloon_minor: int
-    residual_minor: int | None
-    money_factor: Decimal | None
-
-    @classmethod
-    def parse(cls, args: argparse.Namespace, currency: str) -> _Request:
-        lease = bool(args.lease)
-        balloon_minor = Money.parse(args.balloon, currency, field="balloon").minor
-        if lease and balloon_minor:
-            raise ScheduleError("a lease ends at its --residual, not a balloon", field="balloon")
-        if lease and args.apr is not None:
-            raise ScheduleError("a lease is priced by --money-factor, not an APR", field="apr")
-        if not lease and (args.residual is not None or args.money_factor is not None):
-            field = "residual" if args.residual is not None else "money_factor"
-            raise ScheduleError("--residual and --money-factor go with --lease", field=field)
-        return cls(
-            lease=lease,
-            principal_minor=Money.parse(args.principal, currency, field="principal").minor,
-            count=_whole(args.term, "term"),
-            start_date=_date(args.start, "start"),
-            first_due_date=_date(args.first_due, "first_due"),
-            frequency=_choice(Frequency, args.frequency, "frequency"),
-            rounding=_choice(Rounding, args.rounding, "rounding"),
-            apr=None if lease else _decimal(_required(args.apr, "apr", "--apr"), "apr"),
-            day_count=DayCount.parse(args.day_count, field="day_count"),
-            balloon_minor=balloon_minor,
-            residual_minor=(
-                Money.parse(
-                    _required(args.residual, "residual", "--residual"), currency, field="residual"
-                ).minor
-                if lease
-                else None
-            ),
-            money_factor=(
-                _decimal(_required(args.money_factor, "money_factor", "--money-factor"), "money_factor")
-                if lease
-                else None
-            ),
-        )
-
-    def build(self) -> Schedule:
-        if self.lease:
-            assert self.residual_minor is not None
-            assert self.money_factor is not None
-            return lease_schedule_build(
-                capitalized_cost_minor=self.principal_minor,
-                residual_minor=self.residual_minor,
-                money_factor=self.money_factor,
-                count=self.count,
-                start_date=self.start_date,
-                first_due_date=self.first_due_date,
-                frequency=self.frequency,
-                rounding=self.rounding,
-            )
-        assert self.apr is not None
-        return schedule_build(
-            ScheduleTerms(
-                principal_minor=self.principal_minor,
-                apr=self.apr,
-                count=self.count,
-                start_date=self.start_date,
-                first_due_date=self.first_due_date,
-                frequency=self.frequency,
-                day_count=self.day_count,
-                rounding=self.rounding,
-                balloon_minor=self.balloon_minor,
-            )
-        )
-
-
-def _as_json(schedule: Schedule, currency: str) -> dict[str, Any]:
-    def amount(minor: int) -> str:
-        return str(Money(minor, currency))
-
-    return {
-        "currency": currency,
-        "payment": amount(schedule.payment_minor),
-        "balloon": amount(schedule.balloon_minor),
-        "total_interest": amount(schedule.total_interest_minor),
-        "installments": [
-            {
-                "number": i.number,
-                "due_date": i.due_date.isoformat(),
-                "payment": amount(i.payment_minor),
-                "interest": amount(i.interest_minor),
-                "principal": amount(i.principal_minor),
-                "balance": amount(i.balance_minor),
-            }
-            for i in schedule.installments
-        ],
-    }
 
 
 def _as_table(schedule: Schedule, currency: str, *, lease: bool) -> str:
@@ -215,41 +110,3 @@ def _as_table(schedule: Schedule, currency: str, *, lease: bool) -> str:
     ]
     table = [line(headers), "  ".join("-" * w for w in widths), *(line(row) for row in rows)]
     return "\n".join(summary + table)
-
-
-def _required(value: str | None, field: str, flag: str) -> str:
-    if value is None or not value.strip():
-        raise ScheduleError(f"{flag} is required", field=field)
-    return value
-
-
-def _date(text: str, field: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise ScheduleError(f"{text!r} is not a date (YYYY-MM-DD)", field=field) from None
-
-
-def _whole(text: str, field: str) -> int:
-    try:
-        return int(text.strip())
-    except ValueError:
-        raise ScheduleError(f"{text!r} is not a whole number", field=field) from None
-
-
-def _decimal(text: str, field: str) -> Decimal:
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        raise ScheduleError(f"{text!r} is not a number", field=field) from None
-    if not value.is_finite():
-        raise ScheduleError(f"{text!r} is not a number", field=field)
-    return value
-
-
-def _choice(kind: type[_Choice], text: str, field: str) -> _Choice:
-    try:
-        return kind(text.strip().lower())
-    except ValueError:
-        known = ", ".join(member.value for member in kind)
-        raise ScheduleError(f"{text!r} is not one of {known}", field=field) from None
