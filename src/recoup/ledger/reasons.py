@@ -1,0 +1,13 @@
+"""Reason codes of the entries the ledger makes itself. Callers of `entry_post` bring their own."""
+
+from enum import StrEnum
+
+
+class ReasonCode(StrEnum):
+    CONTRACT_FUNDED = "contract_funded"
+    INSTALLMENT_FELL_DUE = "installment_fell_due"
+    RECEIPT_ALLOCATED = "receipt_allocated"
+    # A later receipt's allocation undone because an earlier receipt was returned...
+    RECEIPT_UNWOUND = "receipt_unwound"
+    # ...and allocated afresh against what is then outstanding.
+    RECEIPT_REPLAYED = "receipt_replayed"

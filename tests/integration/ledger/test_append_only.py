@@ -1,0 +1,154 @@
+"""The database itself keeps the journal append-only, and on PostgreSQL balanced."""
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from recoup.ledger.models import JournalEntry, LedgerAccount, Posting
+from recoup.ledger.operations import receipt_allocate
+from recoup.ledger.queries import Mismatch, ledger_verify
+from tests.integration.ledger.builders import AT, a_loan_two_installments_due, rolled_back, usd
+
+pytestmark = pytest.mark.django_db
+
+
+def _sql(statement: str, params: list[object] | None = None) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE ledger_posting SET amount_minor = amount_minor + 1",
+        "UPDATE ledger_journalentry SET memo = 'edited'",
+        "DELETE FROM ledger_posting",
+        "DELETE FROM ledger_journalentry",
+    ],
+)
+def test_postings_and_entries_cannot_be_edited_or_deleted_even_through_raw_sql(statement):
+    a_loan_two_installments_due()
+    postings_before = sorted(Posting.objects.values_list("pk", "amount_minor"))
+
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+        _sql(statement)
+
+    assert sorted(Posting.objects.values_list("pk", "amount_minor")) == postings_before
+    assert not JournalEntry.objects.filter(memo="edited").exists()
+
+
+def test_the_orm_cannot_edit_a_posting_either():
+    a_loan_two_installments_due()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Posting.objects.update(installment=7)
+
+
+def test_kept_balances_may_be_written_and_verify_is_what_catches_a_wrong_one():
+    book = a_loan_two_installments_due()
+
+    _sql(
+        "UPDATE ledger_ledgeraccount SET balance_minor = 0 WHERE book_id = %s AND code = 'funding'", [book.pk]
+    )
+
+    assert [m.code for m in ledger_verify()] == ["funding"]
+
+
+def _entry_behind_the_ledgers_back(book, key: str) -> int:
+    _sql(
+        "INSERT INTO ledger_journalentry "
+        "(idempotency_key, fingerprint, reason_code, book_id, effective_date, posted_at, memo) "
+        "VALUES (%s, 'x', 'sneaky', %s, %s, %s, '')",
+        [key, book.pk, date(2026, 2, 1), AT],
+    )
+    return JournalEntry.objects.get(idempotency_key=key).pk
+
+
+def _posting_behind_the_ledgers_back(entry_id: int, account: LedgerAccount, minor: int) -> None:
+    _sql(
+        "INSERT INTO ledger_posting (entry_id, account_id, amount_minor, currency) "
+        "VALUES (%s, %s, %s, 'USD')",
+        [entry_id, account.pk, minor],
+    )
+
+
+def _checked_as_at_commit(write: Callable[[], object]) -> None:
+    """Write, then run the checks PostgreSQL defers to commit; the writing is undone either way."""
+    with transaction.atomic():
+        write()
+        _sql("SET CONSTRAINTS ALL IMMEDIATE")
+        transaction.set_rollback(True)
+
+
+def _unbalanced_entry(book) -> int:
+    entry_id = _entry_behind_the_ledgers_back(book, "sneaky")
+    _posting_behind_the_ledgers_back(entry_id, book.accounts.get(code="principal"), 100)
+    return entry_id
+
+
+def test_verify_lists_an_entry_whose_postings_do_not_balance():
+    book = a_loan_two_installments_due()
+
+    with rolled_back():
+        entry_id = _unbalanced_entry(book)
+        mismatches = ledger_verify()
+
+    assert (
+        Mismatch(
+            kind="unbalanced_entry",
+            contract_id=book.contract_id,
+            currency="USD",
+            entry_id=entry_id,
+            expected=usd(0),
+            found=usd(100),
+        )
+        in mismatches
+    )
+
+
+def test_verify_lists_an_entry_without_postings():
+    book = a_loan_two_installments_due()
+
+    with rolled_back():
+        entry_id = _entry_behind_the_ledgers_back(book, "hollow")
+        mismatches = ledger_verify()
+
+    assert Mismatch(kind="empty_entry", contract_id=book.contract_id, currency="USD", entry_id=entry_id) in (
+        mismatches
+    )
+
+
+@pytest.mark.postgres_only
+def test_postgres_refuses_to_commit_an_entry_whose_postings_do_not_balance():
+    book = a_loan_two_installments_due()
+
+    with pytest.raises(IntegrityError, match="does not balance"):
+        _checked_as_at_commit(lambda: _unbalanced_entry(book))
+
+
+@pytest.mark.postgres_only
+def test_postgres_refuses_to_commit_an_entry_without_postings():
+    book = a_loan_two_installments_due()
+
+    with pytest.raises(IntegrityError, match="no postings"):
+        _checked_as_at_commit(lambda: _entry_behind_the_ledgers_back(book, "hollow"))
+
+
+@pytest.mark.postgres_only
+def test_postgres_commits_the_entries_the_operations_write():
+    book = a_loan_two_installments_due()
+
+    with transaction.atomic():
+        receipt_allocate(
+            book=book,
+            amount=usd(50_000),
+            received_date=date(2026, 2, 3),
+            at=AT,
+            reference="r",
+            idempotency_key="r-1",
+        )
+        _sql("SET CONSTRAINTS ALL IMMEDIATE")
+
+    assert JournalEntry.objects.filter(receipt__idempotency_key="r-1").count() == 1
