@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -348,7 +349,7 @@ def contract_originate(*, application: Application, at: datetime, created_by: Us
         try:
             with transaction.atomic():
                 contract = Contract.objects.create(
-                    account_number=application.account_number or f"pending-{checked.vin}",
+                    account_number=application.account_number or f"P{uuid.uuid4().hex[:16]}",
                     product=product,
                     customer=customer,
                     vehicle=vehicle,
