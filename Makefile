@@ -8,7 +8,7 @@ RECOUP := $(VENV)/bin/recoup
 UV_VERSION := 0.13.9
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run install migrate demo test lint bench clean
+.PHONY: run install migrate demo test lint clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -42,10 +42,6 @@ test: install
 	scripts/ensure-os-packages
 	$(MAKE) --no-print-directory lint
 	scripts/test-both-databases
-
-bench: install
-	scripts/ensure-os-packages
-	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var .mypy_cache .ruff_cache .hypothesis

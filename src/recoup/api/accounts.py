@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router, Schema, Status
 
 from recoup.kernel.plain import plain
 from recoup.kernel import clock
@@ -45,7 +45,7 @@ def payment_take(
     account_number: str,
     payload: PaymentIn,
     idempotency_key: str = Header(..., alias="Idempotency-Key"),
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     taken = payment_apply(
         account_number=account_number,
         amount=payload.amount,
@@ -56,4 +56,4 @@ def payment_take(
         at=clock.now(),
         created_by=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
     )
-    return 201, plain(taken)
+    return Status(201, plain(taken))

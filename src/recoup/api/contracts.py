@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from recoup.kernel import clock
 from recoup.kernel.plain import plain
@@ -92,7 +92,7 @@ class ContractIn(Schema):
 
 
 @router.post("/contracts", response={201: dict[str, Any]}, summary="Book a contract")
-def contract_book(request: HttpRequest, payload: ContractIn) -> tuple[int, dict[str, Any]]:
+def contract_book(request: HttpRequest, payload: ContractIn) -> Status[dict[str, Any]]:
     application = Application(
         product_code=payload.product,
         currency=payload.currency,
@@ -115,7 +115,7 @@ def contract_book(request: HttpRequest, payload: ContractIn) -> tuple[int, dict[
         dealer_name=payload.dealer_name,
     )
     user = request.user if request.user.is_authenticated else None
-    return 201, plain(contract_originate(application=application, at=clock.now(), created_by=user))  # type: ignore[arg-type]
+    return Status(201, plain(contract_originate(application=application, at=clock.now(), created_by=user)))  # type: ignore[arg-type]
 
 
 class QuoteIn(Schema):

@@ -148,8 +148,13 @@ def luhn_digit(digits: str) -> str:
     return str((10 - total % 10) % 10)
 
 
-def account_number_for(contract_id: int) -> str:
-    base = f"{contract_id:09d}"
+# The first digit of an account number says where the account is serviced.
+COUNTRY_DIGITS = {"US": "1", "GB": "2"}
+
+
+def account_number_for(contract_id: int, *, country: str) -> str:
+    """Ten digits: country digit, the contract's number, and a Luhn check digit."""
+    base = f"{COUNTRY_DIGITS[country]}{contract_id:08d}"
     return base + luhn_digit(base)
 
 
@@ -374,7 +379,7 @@ def contract_originate(*, application: Application, at: datetime, created_by: Us
         except IntegrityError:
             raise _refuse("account_number", f"{application.account_number} is already taken") from None
         if not application.account_number:
-            contract.account_number = account_number_for(contract.pk)
+            contract.account_number = account_number_for(contract.pk, country=product.country)
             contract.save(update_fields=["account_number"])
         ContractParty.objects.create(contract=contract, party=customer, role=ContractRole.BORROWER)
         ContractParty.objects.bulk_create(
