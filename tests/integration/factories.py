@@ -18,7 +18,11 @@ def us_customer(**changes: Any) -> CustomerInput:
         given_name="Maria",
         family_name="Garcia",
         date_of_birth=date(1985, 4, 12),
-        addresses=(AddressInput(line1="12 Maple Ave", city="Houston", region="TX", postal_code="77002", country="US"),),
+        addresses=(
+            AddressInput(
+                line1="12 Maple Ave", city="Houston", region="TX", postal_code="77002", country="US"
+            ),
+        ),
         phones=(PhoneInput(number="(713) 555-0142", is_primary=True),),
         emails=("maria.garcia@example.com",),
     )
@@ -40,7 +44,9 @@ def us_loan(**changes: Any) -> Application:
     application = Application(
         product_code="US-RIC",
         customer=us_customer(),
-        vehicle=VehicleInput(vin="1HGCM82633A004352", year=2023, make="Honda", model="Accord", registration="ABC1234"),
+        vehicle=VehicleInput(
+            vin="1HGCM82633A004352", year=2023, make="Honda", model="Accord", registration="ABC1234"
+        ),
         jurisdiction="US-TX",
         cash_price=Decimal("15000"),
         amount_financed=Decimal("15000"),
@@ -56,7 +62,9 @@ def uk_pcp(**changes: Any) -> Application:
     application = Application(
         product_code="UK-PCP",
         customer=uk_customer(),
-        vehicle=VehicleInput(vin="WVWZZZ1KZAW123456", year=2024, make="Volkswagen", model="Golf", registration="SV24 ABC"),
+        vehicle=VehicleInput(
+            vin="WVWZZZ1KZAW123456", year=2024, make="Volkswagen", model="Golf", registration="SV24 ABC"
+        ),
         jurisdiction="GB-SCT",
         cash_price="24000.00",
         deposit="2400.00",

@@ -45,9 +45,17 @@ def _token_hash(token: str) -> str:
 def api_token_issue(*, user: User, name: str, at: datetime) -> tuple[str, ApiToken]:
     """Issue a bearer token; the token itself is returned once and never stored."""
     token = "rcp_" + secrets.token_urlsafe(32)
-    record = ApiToken.objects.create(user=user, name=name, key_hash=_token_hash(token), prefix=token[:8], created_at=at)
-    audit_record(actor=user, action="api_token.issue", object_type="api_token", object_id=record.pk, at=at,
-                 after={"name": name, "prefix": record.prefix})
+    record = ApiToken.objects.create(
+        user=user, name=name, key_hash=_token_hash(token), prefix=token[:8], created_at=at
+    )
+    audit_record(
+        actor=user,
+        action="api_token.issue",
+        object_type="api_token",
+        object_id=record.pk,
+        at=at,
+        after={"name": name, "prefix": record.prefix},
+    )
     return token, record
 
 

@@ -8,8 +8,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Header, Query, Router, Schema, Status
 
-from recoup.kernel.plain import plain
 from recoup.kernel import clock
+from recoup.kernel.plain import plain
 from recoup.portfolio import queries
 from recoup.portfolio.operations import payment_apply
 
@@ -33,7 +33,7 @@ def account_show(request: HttpRequest, account_number: str) -> dict[str, Any]:
 
 
 class PaymentIn(Schema):
-    amount: str = Field(..., description="decimal string in the account's currency, e.g. \"304.15\"")
+    amount: str = Field(..., description='decimal string in the account\'s currency, e.g. "304.15"')
     received_date: date
     reference: str = ""
     currency: str | None = None
@@ -54,6 +54,6 @@ def payment_take(
         idempotency_key=f"api:{idempotency_key}",
         currency=payload.currency,
         at=clock.now(),
-        created_by=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
+        created_by=request.user if request.user.is_authenticated else None,
     )
     return Status(201, plain(taken))

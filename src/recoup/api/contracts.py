@@ -51,8 +51,12 @@ class CustomerIn(Schema):
             business_name=self.business_name,
             date_of_birth=self.date_of_birth,
             preferred_language=self.preferred_language,
-            addresses=tuple(AddressInput(**a.dict(), is_primary=i == 0) for i, a in enumerate(self.addresses)),
-            phones=tuple(PhoneInput(number=p.number, kind=p.kind, is_primary=i == 0) for i, p in enumerate(self.phones)),
+            addresses=tuple(
+                AddressInput(**a.dict(), is_primary=i == 0) for i, a in enumerate(self.addresses)
+            ),
+            phones=tuple(
+                PhoneInput(number=p.number, kind=p.kind, is_primary=i == 0) for i, p in enumerate(self.phones)
+            ),
             emails=tuple(self.emails),
         )
 
@@ -115,12 +119,12 @@ def contract_book(request: HttpRequest, payload: ContractIn) -> Status[dict[str,
         dealer_name=payload.dealer_name,
     )
     user = request.user if request.user.is_authenticated else None
-    return Status(201, plain(contract_originate(application=application, at=clock.now(), created_by=user)))  # type: ignore[arg-type]
+    return Status(201, plain(contract_originate(application=application, at=clock.now(), created_by=user)))
 
 
 class QuoteIn(Schema):
-    principal: str = Field(..., description="amount financed (a lease's capitalised cost), e.g. \"15000\"")
-    apr: str | None = Field(None, description="annual percentage rate, e.g. \"8\" (not for a lease)")
+    principal: str = Field(..., description='amount financed (a lease\'s capitalised cost), e.g. "15000"')
+    apr: str | None = Field(None, description='annual percentage rate, e.g. "8" (not for a lease)')
     term: int = Field(..., description="number of installments")
     start: str = Field(..., description="date interest runs from, YYYY-MM-DD")
     first_due: str = Field(..., description="first due date, YYYY-MM-DD")

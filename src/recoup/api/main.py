@@ -11,13 +11,14 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
+from recoup.access.models import User
 from recoup.access.operations import api_token_user
 from recoup.kernel.errors import DomainError
 from recoup.portfolio.errors import AccountNotFound, ScheduleVersionNotFound
 
 
 class BearerToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str):  # type: ignore[no-untyped-def]
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = api_token_user(token)
         if user is not None:
             request.user = user
@@ -27,13 +28,17 @@ class BearerToken(HttpBearer):
 api = NinjaAPI(
     title="Recoup API",
     version="1",
-    description="Accounts, schedules, contracts and payments. Amounts are decimal strings in the account's currency.",
+    description=(
+        "Accounts, schedules, contracts and payments. Amounts are decimal strings in the account's currency."
+    ),
     urls_namespace="api",
     auth=[BearerToken(), django_auth],
 )
 
 
-def problem(request: HttpRequest, *, status: int, title: str, detail: str, field: str | None = None) -> HttpResponse:
+def problem(
+    request: HttpRequest, *, status: int, title: str, detail: str, field: str | None = None
+) -> HttpResponse:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     if field:
         body["field"] = field
@@ -52,7 +57,9 @@ def domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
     first = error.errors[0] if error.errors else {}
-    location = [str(part) for part in first.get("loc", []) if part not in ("body", "payload", "query", "path")]
+    location = [
+        str(part) for part in first.get("loc", []) if part not in ("body", "payload", "query", "path")
+    ]
     field = ".".join(location) or None
     detail = f"{field}: {first.get('msg', 'invalid')}" if field else str(first.get("msg", "invalid request"))
     response = problem(request, status=422, title="Invalid request", detail=detail, field=field)

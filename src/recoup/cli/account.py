@@ -30,8 +30,15 @@ def run(args: argparse.Namespace) -> int:
             print_table(
                 ["account", "customer", "product", "jurisdiction", "balance", "next due", "status"],
                 [
-                    [r.account_number, r.customer_name, r.product_code, r.jurisdiction,
-                     f"{r.balance} {r.currency}", str(r.next_due_date or "-"), r.status]
+                    [
+                        r.account_number,
+                        r.customer_name,
+                        r.product_code,
+                        r.jurisdiction,
+                        f"{r.balance} {r.currency}",
+                        str(r.next_due_date or "-"),
+                        r.status,
+                    ]
                     for r in rows
                 ],
                 right={4},

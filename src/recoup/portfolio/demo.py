@@ -4,9 +4,11 @@ payment histories in which a realistic share of accounts fall into arrears. Same
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
@@ -36,6 +38,8 @@ DEMO_USERS = (
     ("auditor", Role.AUDITOR, "Avery", "Auditor"),
     ("admin", Role.ADMINISTRATOR, "Ari", "Admin"),
 )
+T = TypeVar("T")
+Place = tuple[Any, ...]
 VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
 
 
@@ -77,7 +81,7 @@ class _Book:
         self.as_of = as_of
         self.serial = 0
 
-    def pick(self, options):  # type: ignore[no-untyped-def]
+    def pick(self, options: Sequence[T]) -> T:
         return options[self.rng.randrange(len(options))]
 
     def amount(self, low: int, high: int, step: int = 50) -> Decimal:
@@ -87,7 +91,9 @@ class _Book:
         self.serial += 1
         vds = "".join(self.pick(VIN_CHARS) for _ in range(5))
         plant = self.pick("ABCDEFGHKLMNPRSTUVWXYZ")
-        return vin_with_check_digit(f"{wmi}{vds}0{words.MODEL_YEAR_CODES[year]}{plant}{self.serial % 1_000_000:06d}")
+        return vin_with_check_digit(
+            f"{wmi}{vds}0{words.MODEL_YEAR_CODES[year]}{plant}{self.serial % 1_000_000:06d}"
+        )
 
     def uk_registration(self, registered: date) -> str:
         area = self.pick("ABCDEFGHKLMNOPRSVWY") + self.pick("ABCDEFGHJKLMNOPRSTUVWXY")
@@ -98,9 +104,12 @@ class _Book:
         return f"{area}{age:02d}{tail}"
 
     def us_plate(self) -> str:
-        return "".join(self.pick("ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(3)) + f"{self.rng.randrange(1000, 9999)}"
+        return (
+            "".join(self.pick("ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(3))
+            + f"{self.rng.randrange(1000, 9999)}"
+        )
 
-    def person(self, country: str, *, family: str | None = None, place=None) -> CustomerInput:  # type: ignore[no-untyped-def]
+    def person(self, country: str, *, family: str | None = None, place: Place | None = None) -> CustomerInput:
         us = country == "US"
         given = self.pick(words.US_GIVEN if us else words.UK_GIVEN)
         family = family or self.pick(words.US_FAMILY if us else words.UK_FAMILY)
@@ -113,7 +122,9 @@ class _Book:
             domain = "example.com"
         else:
             town, postcode, nation, prefix = place
-            address = AddressInput(line1=number, city=town, postal_code=postcode, country="GB", uk_nation=nation)
+            address = AddressInput(
+                line1=number, city=town, postal_code=postcode, country="GB", uk_nation=nation
+            )
             phone = f"{prefix}0{self.rng.randrange(0, 1000):03d}"
             domain = "example.co.uk"
         born = date(self.rng.randrange(1950, 2003), self.rng.randrange(1, 13), self.rng.randrange(1, 29))
@@ -127,17 +138,27 @@ class _Book:
             emails=(email,),
         )
 
-    def business(self, place) -> CustomerInput:  # type: ignore[no-untyped-def]
+    def business(self, place: Place) -> CustomerInput:
         city, state, zip_code, area = place
-        name = f"{self.pick(words.US_FAMILY)} {self.pick(('Landscaping', 'Plumbing', 'Logistics', 'Builders'))} LLC"
+        trade = self.pick(("Landscaping", "Plumbing", "Logistics", "Builders"))
+        name = f"{self.pick(words.US_FAMILY)} {trade} LLC"
         return CustomerInput(
             kind="business",
             business_name=name,
             addresses=(
-                AddressInput(line1=f"{self.rng.randrange(100, 999)} Commerce Dr", city=city, region=state,
-                             postal_code=zip_code, country="US"),
+                AddressInput(
+                    line1=f"{self.rng.randrange(100, 999)} Commerce Dr",
+                    city=city,
+                    region=state,
+                    postal_code=zip_code,
+                    country="US",
+                ),
             ),
-            phones=(PhoneInput(number=f"+1{area}55501{self.rng.randrange(0, 100):02d}", kind="work", is_primary=True),),
+            phones=(
+                PhoneInput(
+                    number=f"+1{area}55501{self.rng.randrange(0, 100):02d}", kind="work", is_primary=True
+                ),
+            ),
             emails=(f"accounts@{name.split()[0].lower()}-{self.rng.randrange(10, 99)}.example.com",),
         )
 
@@ -149,14 +170,21 @@ class _Book:
             product = "US-RIC" if roll < 0.75 else "US-LEASE"
         else:
             product = "UK-HP" if roll < 0.45 else ("UK-PCP" if roll < 0.85 else "UK-CH")
-        terms = {"US-RIC": (36, 48, 60, 72), "US-LEASE": (24, 36, 39), "UK-HP": (24, 36, 48, 60),
-                 "UK-PCP": (36, 48), "UK-CH": (24, 36, 48)}[product]
+        terms = {
+            "US-RIC": (36, 48, 60, 72),
+            "US-LEASE": (24, 36, 39),
+            "UK-HP": (24, 36, 48, 60),
+            "UK-PCP": (36, 48),
+            "UK-CH": (24, 36, 48),
+        }[product]
         term = self.pick(terms)
         months_on_book = self.rng.randrange(2, min(term, 40))
         origination = self.as_of - relativedelta(months=months_on_book, days=self.rng.randrange(0, 28))
         first_due = origination + relativedelta(months=1)
         place = self.pick(words.US_PLACES if us else words.UK_PLACES)
-        customer = self.business(place) if us and self.rng.random() < 0.05 else self.person(country, place=place)
+        customer = (
+            self.business(place) if us and self.rng.random() < 0.05 else self.person(country, place=place)
+        )
         co_borrowers: tuple[CustomerInput, ...] = ()
         if customer.kind == "individual" and self.rng.random() < 0.2:
             co_borrowers = (self.person(country, family=customer.family_name, place=place),)
@@ -209,7 +237,9 @@ class _Book:
             term=term,
             origination_date=origination,
             first_due_date=first_due,
-            mileage_allowance=self.pick((10_000, 12_000, 15_000)) if product in ("US-LEASE", "UK-CH") else None,
+            mileage_allowance=self.pick((10_000, 12_000, 15_000))
+            if product in ("US-LEASE", "UK-CH")
+            else None,
             dealer_name=self.pick(words.US_DEALERS if us else words.UK_DEALERS),
         )
 
@@ -297,7 +327,9 @@ def _flags(book: _Book, contract: Contract, *, actor: User | None) -> None:
             party = contract.customer
             if party.flags.filter(kind=kind, cleared_date__isnull=True).exists():
                 continue
-            party_flag_set(party=party, kind=kind, set_date=set_date, at=_noon(set_date), set_by=actor, detail=detail)
+            party_flag_set(
+                party=party, kind=kind, set_date=set_date, at=_noon(set_date), set_by=actor, detail=detail
+            )
 
 
 def demo_load(*, accounts: int, seed: int, as_of: date) -> DemoSummary:
@@ -305,8 +337,14 @@ def demo_load(*, accounts: int, seed: int, as_of: date) -> DemoSummary:
     demo_users_ensure()
     products_install_standard()
     if Contract.objects.exists():
-        return DemoSummary(accounts=Contract.objects.count(), us_accounts=0, uk_accounts=0, receipts=0,
-                           returned=0, already_loaded=True)
+        return DemoSummary(
+            accounts=Contract.objects.count(),
+            us_accounts=0,
+            uk_accounts=0,
+            receipts=0,
+            returned=0,
+            already_loaded=True,
+        )
     book = _Book(seed, as_of)
     actor = User.objects.get(username="agent")
     us = uk = receipts = returned = 0
@@ -323,4 +361,6 @@ def demo_load(*, accounts: int, seed: int, as_of: date) -> DemoSummary:
         returned += reversed_count
         us += contract.country == "US"
         uk += contract.country == "GB"
-    return DemoSummary(accounts=accounts, us_accounts=us, uk_accounts=uk, receipts=receipts, returned=returned)
+    return DemoSummary(
+        accounts=accounts, us_accounts=us, uk_accounts=uk, receipts=receipts, returned=returned
+    )

@@ -99,8 +99,20 @@ VEHICLES_UK = (
 )
 TRIMS = ("", "SE", "SEL", "Limited", "Sport", "Titanium", "Premium", "LX", "EX-L")
 COLOURS = ("White", "Black", "Silver", "Grey", "Blue", "Red", "Green", "Bronze")
-US_DEALERS = ("Lone Star Auto Group", "Sunshine Motors", "Pacific Coast Cars", "Great Lakes Ford", "Peachtree Honda")
-UK_DEALERS = ("Arnold Clark", "Pennine Motors", "Thames Valley Cars", "Caledonian Autos", "Severn Bridge Motors")
+US_DEALERS = (
+    "Lone Star Auto Group",
+    "Sunshine Motors",
+    "Pacific Coast Cars",
+    "Great Lakes Ford",
+    "Peachtree Honda",
+)
+UK_DEALERS = (
+    "Arnold Clark",
+    "Pennine Motors",
+    "Thames Valley Cars",
+    "Caledonian Autos",
+    "Severn Bridge Motors",
+)
 # Model-year letter (position 10 of a VIN).
 MODEL_YEAR_CODES = {
     2016: "G",

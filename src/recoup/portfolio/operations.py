@@ -35,7 +35,6 @@ from recoup.portfolio.schedules import (
     Frequency,
     Schedule,
     ScheduleError,
-    ScheduleTerms,
     deferral_terms,
     due_date_change_terms,
     extension_terms,
@@ -44,7 +43,12 @@ from recoup.portfolio.schedules import (
 from recoup.portfolio.vin import registration_normalise, vin_validate
 
 LEASE_KINDS = {ProductKind.US_LEASE, ProductKind.UK_CONTRACT_HIRE}
-BALLOON_KINDS = {ProductKind.UK_PCP, ProductKind.US_LEASE, ProductKind.UK_CONTRACT_HIRE, ProductKind.US_RETAIL_INSTALLMENT}
+BALLOON_KINDS = {
+    ProductKind.UK_PCP,
+    ProductKind.US_LEASE,
+    ProductKind.UK_CONTRACT_HIRE,
+    ProductKind.US_RETAIL_INSTALLMENT,
+}
 # Names the schedule engine gives its inputs, as an application calls them.
 SCHEDULE_FIELDS = {
     "principal": "amount_financed",
@@ -185,9 +189,13 @@ def _check(application: Application) -> _Checked:
     if application.currency is not None:
         currency_check(application.currency, field="currency")
         if application.currency != product.currency:
-            raise _refuse("currency", f"{product.code} is booked in {product.currency}, not {application.currency}")
+            raise _refuse(
+                "currency", f"{product.code} is booked in {product.currency}, not {application.currency}"
+            )
     if not jurisdiction_valid(application.jurisdiction, country=product.country):
-        raise _refuse("jurisdiction", f"{application.jurisdiction!r} is not a jurisdiction of {product.country}")
+        raise _refuse(
+            "jurisdiction", f"{application.jurisdiction!r} is not a jurisdiction of {product.country}"
+        )
 
     cash_price = _money(application.cash_price, currency, "cash_price")
     deposit = _money(application.deposit, currency, "deposit")
@@ -221,17 +229,24 @@ def _check(application: Application) -> _Checked:
         apr = _rate(application.apr, "apr")
         rate_field = "apr"
     if not product.apr_min <= apr <= product.apr_max:
-        raise _refuse(rate_field, f"APR {apr}% is outside {product.name}'s range {product.apr_min}%–{product.apr_max}%")
+        raise _refuse(
+            rate_field, f"APR {apr}% is outside {product.name}'s range {product.apr_min}%–{product.apr_max}%"
+        )
     if application.term < 1:
         raise _refuse("term", "must be at least one installment")
     if not product.term_min <= application.term <= product.term_max:
-        raise _refuse("term", f"{application.term} is outside {product.name}'s range {product.term_min}–{product.term_max}")
+        raise _refuse(
+            "term",
+            f"{application.term} is outside {product.name}'s range {product.term_min}–{product.term_max}",
+        )
     if application.frequency not in product.frequencies.split():
         raise _refuse("frequency", f"{product.name} is not paid {application.frequency}")
 
     vin = vin_validate(application.vehicle.vin, field="vehicle.vin")
     registration = (
-        registration_normalise(application.vehicle.registration, country=product.country, field="vehicle.registration")
+        registration_normalise(
+            application.vehicle.registration, country=product.country, field="vehicle.registration"
+        )
         if application.vehicle.registration
         else ""
     )
@@ -242,7 +257,9 @@ def _check(application: Application) -> _Checked:
         if not getattr(application.vehicle, name).strip():
             raise _refuse(f"vehicle.{name}", "is required")
     held_by = (
-        Contract.objects.filter(vehicle__vin=vin, status="active").values_list("account_number", flat=True).first()
+        Contract.objects.filter(vehicle__vin=vin, status="active")
+        .values_list("account_number", flat=True)
+        .first()
     )
     if held_by:
         raise _refuse("vehicle.vin", f"{vin} is already financed on account {held_by}")
@@ -325,7 +342,10 @@ def contract_originate(*, application: Application, at: datetime, created_by: Us
     with transaction.atomic():
         customer = _customer(application.customer, at=at, created_by=created_by, prefix="customer")
         others = [
-            (ContractRole.CO_BORROWER, _customer(c, at=at, created_by=created_by, prefix=f"co_borrowers[{i}]"))
+            (
+                ContractRole.CO_BORROWER,
+                _customer(c, at=at, created_by=created_by, prefix=f"co_borrowers[{i}]"),
+            )
             for i, c in enumerate(application.co_borrowers)
         ] + [
             (ContractRole.GUARANTOR, _customer(c, at=at, created_by=created_by, prefix=f"guarantors[{i}]"))
@@ -406,7 +426,9 @@ def contract_originate(*, application: Application, at: datetime, created_by: Us
             ),
             at=at,
         )
-        ledger.contract_fund(book=book, amount=checked.amount_financed, effective_date=application.origination_date, at=at)
+        ledger.contract_fund(
+            book=book, amount=checked.amount_financed, effective_date=application.origination_date, at=at
+        )
     return Booked(
         contract_id=contract.pk,
         account_number=contract.account_number,
@@ -451,7 +473,8 @@ def schedule_modify(
         numbers = [i.number for i in current.installments]
         if from_installment not in numbers:
             raise ModificationNotAllowed(
-                f"from_installment: {from_installment} is not an installment of this schedule", field="from_installment"
+                f"from_installment: {from_installment} is not an installment of this schedule",
+                field="from_installment",
             )
         if current.installments[from_installment - 1].due_date < effective_date:
             raise ModificationNotAllowed(
@@ -461,18 +484,28 @@ def schedule_modify(
         try:
             if kind == "due_date_change":
                 if new_first_due_date is None:
-                    raise ModificationNotAllowed("new_first_due_date: is required", field="new_first_due_date")
+                    raise ModificationNotAllowed(
+                        "new_first_due_date: is required", field="new_first_due_date"
+                    )
                 terms = due_date_change_terms(
                     current, base, from_number=from_installment, new_first_due_date=new_first_due_date
                 )
             elif kind == "deferral":
-                terms = deferral_terms(current, base, from_number=from_installment, periods=_positive(periods, "periods"))
+                terms = deferral_terms(
+                    current, base, from_number=from_installment, periods=_positive(periods, "periods")
+                )
             elif kind == "extension":
-                terms = extension_terms(current, base, from_number=from_installment, extra=_positive(periods, "periods"))
+                terms = extension_terms(
+                    current, base, from_number=from_installment, extra=_positive(periods, "periods")
+                )
             else:
-                terms = reamortisation_terms(current, base, from_number=from_installment, apr=apr, count=count)
+                terms = reamortisation_terms(
+                    current, base, from_number=from_installment, apr=apr, count=count
+                )
             version_terms = schedule_versions.terms_as_fields(terms)
-            schedule = schedule_versions.segment_build(version_terms, previous=current, from_installment=from_installment)
+            schedule = schedule_versions.segment_build(
+                version_terms, previous=current, from_installment=from_installment
+            )
         except ScheduleError as error:
             raise ModificationNotAllowed(str(error), field=error.field) from None
         return schedule_versions.version_record(

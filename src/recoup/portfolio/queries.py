@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from recoup.kernel.money import Money
 from recoup.ledger import queries as ledger
@@ -190,7 +190,7 @@ class AccountDetail:
     ledger: tuple[EntryLine, ...]
 
 
-def _contracts():  # type: ignore[no-untyped-def]
+def _contracts() -> QuerySet[Contract]:
     return Contract.objects.select_related("product", "customer", "vehicle").prefetch_related(
         "customer__phones", "customer__addresses", "schedule_versions"
     )
@@ -212,7 +212,14 @@ def _summaries(contracts: list[Contract]) -> list[AccountSummary]:
         schedule = schedule_versions.schedules_replay(list(contract.schedule_versions.all()))[-1]
         next_number = last_due.get(contract.pk, 0) + 1
         upcoming = [i for i in schedule.installments if i.number == next_number]
-        zones = sorted({z for a in contract.customer.addresses.all() if a.valid_to_date is None for z in a.time_zones.split()})
+        zones = sorted(
+            {
+                z
+                for a in contract.customer.addresses.all()
+                if a.valid_to_date is None
+                for z in a.time_zones.split()
+            }
+        )
         vehicle = contract.vehicle
         rows.append(
             AccountSummary(
@@ -255,7 +262,9 @@ def account_search(text: str, *, limit: int = 50) -> list[AccountSummary]:
     return _summaries(contracts)
 
 
-def account_list(*, country: str | None = None, status: str | None = None, limit: int = 50) -> list[AccountSummary]:
+def account_list(
+    *, country: str | None = None, status: str | None = None, limit: int = 50
+) -> list[AccountSummary]:
     contracts = _contracts().order_by("account_number")
     if country:
         contracts = contracts.filter(country=country)
@@ -306,7 +315,9 @@ def schedule_version_view(account_number: str, version: int) -> ScheduleView:
     contract = _contract(account_number)
     rows = list(contract.schedule_versions.all())
     if version not in {r.version for r in rows}:
-        raise ScheduleVersionNotFound(f"version: account {account_number} has no schedule version {version}", field="version")
+        raise ScheduleVersionNotFound(
+            f"version: account {account_number} has no schedule version {version}", field="version"
+        )
     schedules = schedule_versions.schedules_replay(rows)
     last_due = ledger.last_installments_due([contract.pk]).get(contract.pk, 0)
     return _schedule_view(contract, rows, schedules[version - 1], version, last_due)
@@ -340,7 +351,8 @@ def account_detail(account_number: str) -> AccountDetail:
     views = parties.party_views([h.party_id for h in holders])
     role_order = {"borrower": 0, "co_borrower": 1, "guarantor": 2}
     party_lines = tuple(
-        _party_line(h.get_role_display(), views[h.party_id]) for h in sorted(holders, key=lambda h: role_order[h.role])
+        _party_line(h.get_role_display(), views[h.party_id])
+        for h in sorted(holders, key=lambda h: role_order[h.role])
     )
     vehicle = contract.vehicle
     rows = list(contract.schedule_versions.all())
@@ -360,7 +372,8 @@ def account_detail(account_number: str) -> AccountDetail:
             colour=vehicle.colour,
             registration=vehicle.registration,
             odometer=tuple(
-                OdometerLine(o.read_date, o.reading, o.unit) for o in vehicle.odometer_readings.order_by("read_date")
+                OdometerLine(o.read_date, o.reading, o.unit)
+                for o in vehicle.odometer_readings.order_by("read_date")
             ),
         ),
         contract=ContractView(
@@ -383,7 +396,10 @@ def account_detail(account_number: str) -> AccountDetail:
             status=contract.get_status_display(),
         ),
         schedule=_schedule_view(contract, rows, schedule, max(r.version for r in rows), last_due),
-        balances=tuple(BalanceLine(code, ledger.ACCOUNT_LABELS.get(code, code), amount) for code, amount in balances.items()),
+        balances=tuple(
+            BalanceLine(code, ledger.ACCOUNT_LABELS.get(code, code), amount)
+            for code, amount in balances.items()
+        ),
         ledger=tuple(
             EntryLine(
                 effective_date=e.effective_date,

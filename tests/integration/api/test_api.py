@@ -25,7 +25,15 @@ def _contract_body(**changes):
         "customer": {
             "given_name": "Maria",
             "family_name": "Garcia",
-            "addresses": [{"line1": "12 Maple Ave", "city": "Houston", "region": "TX", "postal_code": "77002", "country": "US"}],
+            "addresses": [
+                {
+                    "line1": "12 Maple Ave",
+                    "city": "Houston",
+                    "region": "TX",
+                    "postal_code": "77002",
+                    "country": "US",
+                }
+            ],
             "phones": [{"number": "713-555-0142"}],
         },
         "vehicle": {"vin": "1HGCM82633A004352", "year": 2023, "make": "Honda", "model": "Accord"},
@@ -93,7 +101,10 @@ def test_booking_a_contract_returns_its_account_number(api):
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
-        ({"vehicle": {"vin": "1HGCM82633A004353", "year": 2023, "make": "Honda", "model": "Accord"}}, "vehicle.vin"),
+        (
+            {"vehicle": {"vin": "1HGCM82633A004353", "year": 2023, "make": "Honda", "model": "Accord"}},
+            "vehicle.vin",
+        ),
         ({"cash_price": "0", "amount_financed": "0"}, "cash_price"),
         ({"apr": "99"}, "apr"),
         ({"term": 0}, "term"),
@@ -115,8 +126,18 @@ def test_a_payment_replayed_with_the_same_key_is_taken_once(api):
     number = book().account_number
     body = {"amount": "304.15", "received_date": "2024-02-01"}
 
-    first = api.post(f"/api/v1/accounts/{number}/payments", body, content_type="application/json", headers={"Idempotency-Key": "k1"})
-    again = api.post(f"/api/v1/accounts/{number}/payments", body, content_type="application/json", headers={"Idempotency-Key": "k1"})
+    first = api.post(
+        f"/api/v1/accounts/{number}/payments",
+        body,
+        content_type="application/json",
+        headers={"Idempotency-Key": "k1"},
+    )
+    again = api.post(
+        f"/api/v1/accounts/{number}/payments",
+        body,
+        content_type="application/json",
+        headers={"Idempotency-Key": "k1"},
+    )
 
     assert first.status_code == 201, first.content
     assert again.json() == first.json()
@@ -126,15 +147,27 @@ def test_a_payment_replayed_with_the_same_key_is_taken_once(api):
 def test_the_same_key_with_a_different_payment_is_refused(api):
     number = book().account_number
     url = f"/api/v1/accounts/{number}/payments"
-    api.post(url, {"amount": "304.15", "received_date": "2024-02-01"}, content_type="application/json", headers={"Idempotency-Key": "k2"})
+    api.post(
+        url,
+        {"amount": "304.15", "received_date": "2024-02-01"},
+        content_type="application/json",
+        headers={"Idempotency-Key": "k2"},
+    )
 
-    response = api.post(url, {"amount": "100.00", "received_date": "2024-02-01"}, content_type="application/json", headers={"Idempotency-Key": "k2"})
+    response = api.post(
+        url,
+        {"amount": "100.00", "received_date": "2024-02-01"},
+        content_type="application/json",
+        headers={"Idempotency-Key": "k2"},
+    )
 
     assert response.status_code == 422
     assert "idempotency" in response.json()["detail"].lower()
 
 
-@pytest.mark.parametrize(("amount", "field"), [("0", "amount"), ("-5", "amount"), ("1.234", "amount"), ("abc", "amount")])
+@pytest.mark.parametrize(
+    ("amount", "field"), [("0", "amount"), ("-5", "amount"), ("1.234", "amount"), ("abc", "amount")]
+)
 def test_bad_payment_amounts_are_refused_naming_the_field(api, amount, field):
     number = book().account_number
 

@@ -20,7 +20,12 @@ def test_a_deferral_adds_a_version_and_the_original_stays_readable():
     contract = _contract()
 
     version = schedule_modify(
-        contract=contract, kind="deferral", from_installment=6, periods=2, effective_date=date(2024, 6, 1), at=AT
+        contract=contract,
+        kind="deferral",
+        from_installment=6,
+        periods=2,
+        effective_date=date(2024, 6, 1),
+        at=AT,
     )
 
     assert version.version == 2
@@ -53,7 +58,14 @@ def test_a_due_date_change_moves_the_remaining_installments():
 def test_an_extension_lowers_the_payment_over_more_installments():
     contract = _contract()
 
-    schedule_modify(contract=contract, kind="extension", from_installment=6, periods=12, effective_date=date(2024, 6, 1), at=AT)
+    schedule_modify(
+        contract=contract,
+        kind="extension",
+        from_installment=6,
+        periods=12,
+        effective_date=date(2024, 6, 1),
+        at=AT,
+    )
 
     current = queries.account_detail(contract.account_number).schedule
     assert len(current.installments) == 72
@@ -64,7 +76,14 @@ def test_installments_already_due_cannot_be_modified():
     contract = _contract()
 
     with pytest.raises(ModificationNotAllowed) as error:
-        schedule_modify(contract=contract, kind="deferral", from_installment=2, periods=1, effective_date=date(2024, 6, 1), at=AT)
+        schedule_modify(
+            contract=contract,
+            kind="deferral",
+            from_installment=2,
+            periods=1,
+            effective_date=date(2024, 6, 1),
+            at=AT,
+        )
 
     assert error.value.field == "from_installment"
     assert contract.schedule_versions.count() == 1
