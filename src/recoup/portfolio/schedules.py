@@ -128,8 +128,8 @@ def schedule_build(terms: ScheduleTerms, *, first_number: int = 1) -> Schedule:
     first period it is exactly the formula above.
 
     Raises ScheduleError naming the field: principal, apr, term, start, first_due, balloon,
-    frequency, day_count, rounding, or payment (when a payment would not cover its interest, or
-    would pay the balance below the balloon before the final installment).
+    frequency, day_count, rounding, or payment (when a payment would not cover a regular period's
+    interest, or would pay the balance below the balloon before the final installment).
     """
     frequency = _coerce(Frequency, terms.frequency, "frequency")
     day_count = _coerce(DayCount, terms.day_count, "day_count")
@@ -163,6 +163,7 @@ def schedule_build(terms: ScheduleTerms, *, first_number: int = 1) -> Schedule:
             rounding,
         )
     yearly_rate = Fraction(apr) / 100
+    _check_amortises(payment, terms.principal_minor, yearly_rate, frequency)
     dates = due_dates(terms.first_due_date, terms.count, frequency)
     previous_dates = [terms.start_date, *dates[:-1]]
     period_rates = [
@@ -348,26 +349,31 @@ def _assemble(
     rounding: Rounding,
     first_number: int,
 ) -> Schedule:
-    """Run the balance down installment by installment, the last one ending exactly at `end_minor`."""
+    """Run the balance down installment by installment, the last one ending exactly at `end_minor`.
+
+    Simple interest: interest accrues on the principal balance only. When one installment's
+    interest is more than the payment (a long first period, a deferral, a 31-day month at a high
+    rate on actual/365), the payment goes wholly to interest and the rest of the interest is
+    carried to the next installment, never added to the principal, as US simple-interest
+    servicing does. The final installment pays whatever is carried.
+    """
     balance = opening_minor
+    carried = 0
     installments: list[Installment] = []
     for index, due in enumerate(dates):
         number = first_number + index
         if period_rates is not None:
-            interest = _round(balance * period_rates[index], rounding)
+            accrued = _round(balance * period_rates[index], rounding)
         else:
             assert fixed_interest_minor is not None
-            interest = fixed_interest_minor
+            accrued = fixed_interest_minor
+        owed_interest = accrued + carried
         if index == len(dates) - 1:
-            principal = balance - end_minor
+            interest, principal, carried = owed_interest, balance - end_minor, 0
         else:
+            interest = min(owed_interest, payment)
+            carried = owed_interest - interest
             principal = payment - interest
-            if principal < 0:
-                raise ScheduleError(
-                    f"installment {number} ({due.isoformat()}) accrues interest of {_major(interest)}, more "
-                    f"than the payment of {_major(payment)}: the balance would grow",
-                    field="payment",
-                )
             if balance - principal < end_minor:
                 raise ScheduleError(
                     f"a payment of {_major(payment)} pays the balance down past the "
@@ -377,6 +383,17 @@ def _assemble(
         balance -= principal
         installments.append(Installment(number, due, interest + principal, interest, principal, balance))
     return Schedule(payment_minor=payment, installments=tuple(installments), balloon_minor=end_minor)
+
+
+def _check_amortises(payment: int, opening_minor: int, yearly_rate: Fraction, frequency: Frequency) -> None:
+    """A payment that does not cover a regular period's interest would never pay the loan down."""
+    regular_interest = opening_minor * yearly_rate / frequency.periods_per_year
+    if payment <= regular_interest and yearly_rate:
+        raise ScheduleError(
+            f"a payment of {_major(payment)} does not cover a period's interest of "
+            f"{_major(int(regular_interest))}: the balance would never be paid down",
+            field="payment",
+        )
 
 
 def _annuity_payment(

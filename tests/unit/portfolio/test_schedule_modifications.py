@@ -105,13 +105,16 @@ def test_a_deferral_keeps_a_month_end_schedule_on_the_31st():
     assert moved.first_due_date == date(2024, 3, 31)
 
 
-def test_a_deferral_whose_interest_outruns_a_payment_is_refused(current):
+def test_a_long_deferral_carries_the_interest_the_payment_cannot_cover_to_the_next_installment(current):
     terms = deferral_terms(current, CAR_LOAN, from_number=13, periods=3)
 
-    with pytest.raises(ScheduleError) as error:
-        schedule_modify(current, from_number=13, terms=terms)
+    deferred = schedule_modify(current, from_number=13, terms=terms)
 
-    assert error.value.field == "payment"
+    first = deferred.installments[12]
+    assert first.principal_minor == 0
+    assert first.interest_minor == first.payment_minor
+    assert deferred.installments[-1].balance_minor == 0
+    assert sum(i.principal_minor for i in deferred.installments) == CAR_LOAN.principal_minor
 
 
 def test_an_extension_lowers_the_payment_and_adds_installments(current):

@@ -103,15 +103,20 @@ def test_a_long_first_period_raises_the_payment_to_carry_the_extra_interest():
     assert (schedule.payment_minor, schedule.final_payment_minor) == (30509, 30479)
 
 
-def test_a_first_period_too_long_for_the_payment_to_cover_its_interest_is_refused():
+def test_interest_a_long_first_period_leaves_unpaid_is_carried_not_capitalised():
     terms = car_loan(
         apr=Decimal("19.9"), count=84, first_due_date=date(2024, 2, 15), day_count=DayCount.ACTUAL_365
     )
 
-    with pytest.raises(ScheduleError) as error:
-        schedule_build(terms)
+    schedule = schedule_build(terms)
 
-    assert error.value.field == "payment"
+    first, second = schedule.installments[:2]
+    assert first.principal_minor == 0
+    assert first.balance_minor == terms.principal_minor
+    # 45 days at 19.9 % on 15,000 is 368.01; the payment pays what it can, the rest comes next time.
+    carried = 36801 - first.payment_minor
+    assert second.interest_minor == round(15_000_00 * Decimal("0.199") * 29 / 365) + carried
+    assert schedule.installments[-1].balance_minor == 0
 
 
 def test_a_regular_first_period_on_actual_365_uses_the_textbook_annuity_formula():
@@ -330,13 +335,14 @@ def test_a_payment_that_clears_the_loan_before_the_final_installment_is_refused(
     assert error.value.field == "payment"
 
 
-def test_a_high_rate_on_actual_365_that_would_amortise_negatively_is_refused():
+def test_a_high_rate_on_actual_365_carries_the_long_months_interest_and_still_pays_off():
     terms = car_loan(apr=Decimal("99"), count=60, day_count=DayCount.ACTUAL_365)
 
-    with pytest.raises(ScheduleError) as error:
-        schedule_build(terms)
+    schedule = schedule_build(terms)
 
-    assert error.value.field == "payment"
+    assert all(i.principal_minor >= 0 for i in schedule.installments)
+    assert schedule.installments[-1].balance_minor == 0
+    assert sum(i.principal_minor for i in schedule.installments) == terms.principal_minor
 
 
 def test_due_dates_refuse_a_negative_count_naming_the_term():
