@@ -10,8 +10,8 @@ from ninja import Field, Router, Schema, Status
 
 from recoup.kernel import clock
 from recoup.kernel.plain import plain
-from recoup.parties.operations import AddressInput, PhoneInput
-from recoup.portfolio.operations import Application, CustomerInput, VehicleInput, contract_originate
+from recoup.portfolio.applications import application_from_data
+from recoup.portfolio.operations import contract_originate
 from recoup.portfolio.quotes import Quote, schedule_plain
 
 router = Router(tags=["contracts"])
@@ -43,23 +43,6 @@ class CustomerIn(Schema):
     phones: list[PhoneIn] = Field(default_factory=list)
     emails: list[str] = Field(default_factory=list)
 
-    def to_input(self) -> CustomerInput:
-        return CustomerInput(
-            kind=self.kind,
-            given_name=self.given_name,
-            family_name=self.family_name,
-            business_name=self.business_name,
-            date_of_birth=self.date_of_birth,
-            preferred_language=self.preferred_language,
-            addresses=tuple(
-                AddressInput(**a.dict(), is_primary=i == 0) for i, a in enumerate(self.addresses)
-            ),
-            phones=tuple(
-                PhoneInput(number=p.number, kind=p.kind, is_primary=i == 0) for i, p in enumerate(self.phones)
-            ),
-            emails=tuple(self.emails),
-        )
-
 
 class VehicleIn(Schema):
     vin: str
@@ -79,6 +62,7 @@ class ContractIn(Schema):
     jurisdiction: str = Field(..., description="US-TX, GB-SCT, …")
     customer: CustomerIn
     co_borrowers: list[CustomerIn] = Field(default_factory=list)
+    guarantors: list[CustomerIn] = Field(default_factory=list)
     vehicle: VehicleIn
     cash_price: str
     deposit: str = "0"
@@ -97,27 +81,7 @@ class ContractIn(Schema):
 
 @router.post("/contracts", response={201: dict[str, Any]}, summary="Book a contract")
 def contract_book(request: HttpRequest, payload: ContractIn) -> Status[dict[str, Any]]:
-    application = Application(
-        product_code=payload.product,
-        currency=payload.currency,
-        jurisdiction=payload.jurisdiction,
-        customer=payload.customer.to_input(),
-        co_borrowers=tuple(c.to_input() for c in payload.co_borrowers),
-        vehicle=VehicleInput(**payload.vehicle.dict()),
-        cash_price=payload.cash_price,
-        deposit=payload.deposit,
-        fees=payload.fees,
-        amount_financed=payload.amount_financed,
-        apr=payload.apr,
-        money_factor=payload.money_factor,
-        term=payload.term,
-        frequency=payload.frequency,
-        origination_date=payload.origination_date,
-        first_due_date=payload.first_due_date,
-        balloon=payload.balloon,
-        mileage_allowance=payload.mileage_allowance,
-        dealer_name=payload.dealer_name,
-    )
+    application = application_from_data(payload.dict(exclude_none=True))
     user = request.user if request.user.is_authenticated else None
     return Status(201, plain(contract_originate(application=application, at=clock.now(), created_by=user)))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -16,9 +16,10 @@ from recoup.ledger import operations as ledger
 from recoup.ledger import queries as ledger_queries
 from recoup.ledger.waterfall import WaterfallPolicy
 from recoup.parties.models import Party
-from recoup.parties.operations import AddressInput, PhoneInput, customer_create
+from recoup.parties.operations import customer_create
 from recoup.portfolio import schedule_versions
 from recoup.portfolio.errors import AccountNotFound, InvalidApplication, ModificationNotAllowed
+from recoup.portfolio.inputs import Application, CustomerInput, VehicleInput
 from recoup.portfolio.jurisdictions import jurisdiction_valid
 from recoup.portfolio.models import (
     Contract,
@@ -56,60 +57,6 @@ SCHEDULE_FIELDS = {
     "first_due": "first_due_date",
     "residual": "balloon",
 }
-
-
-@dataclass(frozen=True)
-class CustomerInput:
-    kind: str = "individual"
-    given_name: str = ""
-    family_name: str = ""
-    business_name: str = ""
-    date_of_birth: date | None = None
-    preferred_language: str = "en"
-    addresses: tuple[AddressInput, ...] = ()
-    phones: tuple[PhoneInput, ...] = ()
-    emails: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class VehicleInput:
-    vin: str
-    year: int
-    make: str
-    model: str
-    trim: str = ""
-    colour: str = ""
-    registration: str = ""
-    odometer: int | None = None
-    odometer_unit: str = "mi"
-
-
-@dataclass(frozen=True)
-class Application:
-    """A contract to book. Amounts are decimal text or Decimal in the product's currency, never float."""
-
-    product_code: str
-    customer: CustomerInput
-    vehicle: VehicleInput
-    jurisdiction: str
-    cash_price: str | Decimal
-    amount_financed: str | Decimal
-    term: int
-    origination_date: date
-    first_due_date: date
-    apr: str | Decimal = "0"
-    deposit: str | Decimal = "0"
-    fees: str | Decimal = "0"
-    balloon: str | Decimal = "0"
-    money_factor: str | Decimal | None = None
-    frequency: str = "monthly"
-    currency: str | None = None
-    mileage_allowance: int | None = None
-    dealer_name: str = ""
-    co_borrowers: tuple[CustomerInput, ...] = ()
-    guarantors: tuple[CustomerInput, ...] = ()
-    account_number: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def products_install_standard() -> int:
