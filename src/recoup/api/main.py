@@ -13,6 +13,7 @@ from ninja.security import HttpBearer, django_auth
 
 from recoup.access.models import User
 from recoup.access.operations import api_token_user
+from recoup.api.errors import NotPermitted
 from recoup.kernel.errors import DomainError
 from recoup.portfolio.errors import AccountNotFound, ScheduleVersionNotFound
 
@@ -49,8 +50,12 @@ def problem(
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
-    status = 404 if isinstance(error, AccountNotFound | ScheduleVersionNotFound) else 422
-    title = "Not found" if status == 404 else "The request cannot be carried out"
+    if isinstance(error, AccountNotFound | ScheduleVersionNotFound):
+        status, title = 404, "Not found"
+    elif isinstance(error, NotPermitted):
+        status, title = 403, "Not permitted"
+    else:
+        status, title = 422, "The request cannot be carried out"
     return problem(request, status=status, title=title, detail=error.message, field=error.field)
 
 

@@ -2,6 +2,7 @@
 
 recoup ledger trial-balance [--as-of YYYY-MM-DD] [--json]
 recoup ledger verify [--json]
+recoup ledger adjust ACCOUNT --reason CODE --line CODE:AMOUNT:CURRENCY[:INSTALLMENT] ... [--json]
 """
 
 from __future__ import annotations
@@ -40,10 +41,72 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "Exits 0 and prints ok when all agree, 1 with the list of mismatches otherwise.",
     )
     verify.add_argument("--json", action="store_true", help="print JSON")
+    adjust = sub.add_parser(
+        "adjust",
+        help="post a balanced manual entry to one account",
+        description="Post a balanced manual entry to one account's ledger: debits positive, credits "
+        "negative, e.g. --line fees_due:-25.00:USD --line credits:25.00:USD for a fee waiver.",
+    )
+    adjust.add_argument("account_number")
+    adjust.add_argument("--reason", required=True, help="reason code, e.g. fee_waiver")
+    adjust.add_argument(
+        "--line",
+        action="append",
+        default=[],
+        metavar="CODE:AMOUNT:CURRENCY[:INSTALLMENT]",
+        help="one line of the entry; repeat for each",
+    )
+    adjust.add_argument("--date", type=_iso_date, default=None, metavar="YYYY-MM-DD", help="effective date")
+    adjust.add_argument("--key", help="idempotency key (default: one made from the entry itself)")
+    adjust.add_argument("--memo", default="")
+    adjust.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _adjust(args: argparse.Namespace) -> int:
+    from recoup.kernel import clock
+    from recoup.kernel.errors import DomainError
+    from recoup.kernel.plain import plain
+    from recoup.portfolio.operations import AdjustmentLine, journal_adjust
+
+    lines = []
+    for index, text in enumerate(args.line):
+        parts = text.split(":")
+        if len(parts) not in (3, 4):
+            raise DomainError(
+                f"lines[{index}]: {text!r} is not CODE:AMOUNT:CURRENCY[:INSTALLMENT]", field=f"lines[{index}]"
+            )
+        installment = parts[3] if len(parts) == 4 else None
+        if installment is not None and not installment.isdigit():
+            raise DomainError(
+                f"lines[{index}].installment: {installment!r} is not a number",
+                field=f"lines[{index}].installment",
+            )
+        lines.append(AdjustmentLine(parts[0], parts[1], parts[2], int(installment) if installment else None))
+    effective = args.date or clock.today()
+    adjusted = journal_adjust(
+        account_number=args.account_number,
+        reason_code=args.reason,
+        lines=lines,
+        effective_date=effective,
+        idempotency_key=args.key
+        or f"cli:{args.account_number}:{args.reason}:{effective}:{':'.join(args.line)}",
+        memo=args.memo,
+        at=clock.now(),
+    )
+    if args.json:
+        print(json.dumps(plain(adjusted), indent=2))
+    else:
+        print(
+            f"Posted entry {adjusted.entry_id} to {adjusted.account_number}; balance now {adjusted.balance}."
+        )
+    return 0
 
 
 def run(args: argparse.Namespace) -> int:
     from recoup.ledger import queries
+
+    if args.ledger_command == "adjust":
+        return _adjust(args)
 
     if args.ledger_command == "trial-balance":
         rows = queries.trial_balance(as_of=args.as_of)

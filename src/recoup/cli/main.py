@@ -18,6 +18,7 @@ from recoup.kernel.errors import DomainError
 COMMANDS: dict[str, tuple[str, str]] = {
     "schedule": ("recoup.cli.schedule", "print an amortisation schedule, without touching a database"),
     "account": ("recoup.cli.account", "list and show accounts"),
+    "contract": ("recoup.cli.contract", "book contracts from a JSON file"),
     "ledger": ("recoup.cli.ledger", "trial balance and balance verification"),
     "demo": ("recoup.cli.demo", "load a realistic demo book (same seed, same book)"),
     "token": ("recoup.cli.token", "issue API bearer tokens"),

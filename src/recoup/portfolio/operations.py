@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -18,6 +20,7 @@ from recoup.ledger.waterfall import WaterfallPolicy
 from recoup.parties.models import Party
 from recoup.parties.operations import customer_create
 from recoup.portfolio import schedule_versions
+from recoup.portfolio.applications import application_from_data
 from recoup.portfolio.errors import AccountNotFound, InvalidApplication, ModificationNotAllowed
 from recoup.portfolio.inputs import Application, CustomerInput, VehicleInput
 from recoup.portfolio.jurisdictions import jurisdiction_valid
@@ -388,6 +391,29 @@ def contract_originate(*, application: Application, at: datetime, created_by: Us
     )
 
 
+def contracts_book(
+    *, applications: Sequence[Mapping[str, Any]], at: datetime, created_by: User | None = None
+) -> list[Booked]:
+    """Book every application in plain data, all or none; a refusal names "[index].field"."""
+    booked = []
+    with transaction.atomic():
+        for index, data in enumerate(applications):
+            try:
+                booked.append(
+                    contract_originate(
+                        application=application_from_data(data, prefix=f"[{index}]."),
+                        at=at,
+                        created_by=created_by,
+                    )
+                )
+            except DomainError as error:
+                if error.field and error.field.startswith(f"[{index}]"):
+                    raise
+                field = f"[{index}].{error.field}" if error.field else f"[{index}]"
+                raise InvalidApplication(f"[{index}].{error.message}", field=field) from None
+    return booked
+
+
 MODIFICATION_KINDS = ("due_date_change", "deferral", "extension", "reamortisation")
 
 
@@ -553,13 +579,83 @@ class PaymentTaken:
     balance: Money
 
 
+@dataclass(frozen=True)
+class AdjustmentLine:
+    """One line of a manual entry as a person gives it: a ledger account code and a signed amount."""
+
+    code: str
+    amount: str | Decimal
+    currency: str
+    installment: int | None = None
+
+
+@dataclass(frozen=True)
+class Adjusted:
+    entry_id: int
+    account_number: str
+    reason_code: str
+    effective_date: date
+    balance: Money
+
+
+def journal_adjust(
+    *,
+    account_number: str,
+    reason_code: str,
+    lines: Sequence[AdjustmentLine],
+    effective_date: date,
+    idempotency_key: str,
+    at: datetime,
+    memo: str = "",
+    created_by: User | None = None,
+) -> Adjusted:
+    """Post a balanced manual entry to an account's ledger (debits positive, credits negative).
+
+    Raises a DomainError naming the field ("lines[1].currency", "lines[0].amount", "lines", …)
+    and writes nothing when it does.
+    """
+    contract = Contract.objects.filter(account_number=account_number.strip()).first()
+    if contract is None:
+        raise AccountNotFound(f"account_number: no account {account_number!r}", field="account_number")
+    ledger_lines = []
+    for index, line in enumerate(lines):
+        where = f"lines[{index}]"
+        currency = currency_check(line.currency.strip().upper(), field=f"{where}.currency")
+        ledger_lines.append(
+            ledger.Line(
+                code=line.code.strip(),
+                amount=Money.parse(str(line.amount), currency, field=f"{where}.amount"),
+                installment=line.installment,
+            )
+        )
+    entry = ledger.entry_post(
+        book=ledger.book_get(contract_id=contract.pk),
+        idempotency_key=f"adjustment:{idempotency_key}",
+        reason_code=reason_code,
+        effective_date=effective_date,
+        at=at,
+        lines=ledger_lines,
+        memo=memo,
+        created_by=created_by,
+    )
+    return Adjusted(
+        entry_id=entry.pk,
+        account_number=contract.account_number,
+        reason_code=entry.reason_code,
+        effective_date=entry.effective_date,
+        balance=ledger_queries.receivable_total(contract.pk),
+    )
+
+
 __all__ = [
     "Application",
     "CustomerInput",
     "Frequency",
     "VehicleInput",
     "contract_originate",
+    "contracts_book",
     "installments_fall_due",
+    "journal_adjust",
     "payment_apply",
     "products_install_standard",
     "schedule_modify",

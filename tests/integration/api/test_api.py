@@ -180,3 +180,59 @@ def test_bad_payment_amounts_are_refused_naming_the_field(api, amount, field):
 
     assert response.status_code == 422
     assert response.json()["field"] == field
+
+
+@pytest.fixture
+def head_of_credit_api():
+    user = User.objects.create_user(username="hoc", password="not-used-here", role="head_of_credit")
+    token, _ = api_token_issue(user=user, name="ops", at=datetime(2024, 1, 1, tzinfo=UTC))
+    return Client(headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "adj-1"})
+
+
+def _adjustment(*lines):
+    return {"reason_code": "goodwill_credit", "effective_date": "2024-02-10", "lines": list(lines)}
+
+
+def test_the_head_of_credit_posts_a_balanced_manual_entry(head_of_credit_api):
+    number = book().account_number
+
+    response = head_of_credit_api.post(
+        f"/api/v1/accounts/{number}/journal-entries",
+        _adjustment(
+            {"code": "principal", "amount": "-10.00", "currency": "USD"},
+            {"code": "credits", "amount": "10.00", "currency": "USD"},
+        ),
+        content_type="application/json",
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["balance"] == "14990.00"
+
+
+def test_mixed_currencies_in_one_entry_are_refused_naming_the_line(head_of_credit_api):
+    number = book().account_number
+
+    response = head_of_credit_api.post(
+        f"/api/v1/accounts/{number}/journal-entries",
+        _adjustment(
+            {"code": "principal", "amount": "-10.00", "currency": "USD"},
+            {"code": "credits", "amount": "10.00", "currency": "GBP"},
+        ),
+        content_type="application/json",
+    )
+
+    assert response.status_code == 422
+    assert response.json()["field"] == "lines[1].amount"
+
+
+def test_an_agent_may_not_post_manual_entries(api):
+    number = book().account_number
+
+    response = api.post(
+        f"/api/v1/accounts/{number}/journal-entries",
+        _adjustment({"code": "principal", "amount": "-1.00", "currency": "USD"}),
+        content_type="application/json",
+        headers={"Idempotency-Key": "agent-1"},
+    )
+
+    assert response.status_code == 403
