@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "recoup.parties",
     "recoup.portfolio",
     "recoup.ledger",
+    "recoup.arrears",
     "recoup.web",
 ]
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ArrearsConfig(AppConfig):
+    name = "recoup.arrears"
+    label = "arrears"

@@ -1,0 +1,135 @@
+"""The arrears context's tables: the state of each account after the last close of business,
+the history of bucket transitions (never deleted), close-of-business runs, bucket schemes
+and the aged-debt totals each run leaves for the reports.
+
+A row of ArrearsState changes only when something about the account changes (an installment
+falls due, a payment, a bucket transition), never just because a day passed: days past due are
+the business date less `oldest_unpaid_due_date`, so a nightly run writes thousands of rows, not
+millions.
+"""
+
+from django.db import models
+
+
+class BucketScheme(models.Model):
+    """Bucket ranges for a portfolio: the first day past due of each bucket, e.g. "1 30 60 90 120 180".
+
+    `product_codes` lists the products it applies to (space separated); the scheme with none is
+    the default for every other product.
+    """
+
+    code = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=100)
+    boundaries = models.CharField(max_length=100, default="1 30 60 90 120 180")
+    product_codes = models.CharField(max_length=200, blank=True)
+
+
+class ArrearsState(models.Model):
+    """An account's arrears after the last close of business that changed it."""
+
+    contract = models.OneToOneField(
+        "portfolio.Contract", primary_key=True, on_delete=models.PROTECT, related_name="+"
+    )
+    currency = models.CharField(max_length=3)
+    changed_date = models.DateField()  # the business date this row last changed
+    installments_due = models.PositiveIntegerField(default=0)  # installments fallen due so far
+    due_to_date_minor = models.BigIntegerField(default=0)  # their payments added up
+    paid_to_date_minor = models.BigIntegerField(default=0)  # paid toward them
+    arrears_minor = models.BigIntegerField(default=0)  # due less paid, never below zero
+    oldest_unpaid_due_date = models.DateField(null=True, blank=True)  # None when nothing is overdue
+    installments_missed = models.PositiveIntegerField(default=0)
+    bucket = models.CharField(max_length=16, default="current")
+    bucket_since_date = models.DateField()
+    next_due_date = models.DateField(null=True, blank=True)
+    receivable_minor = models.BigIntegerField(default=0)  # the ledger's receivable balance
+    # Daily simple interest accrued since the last due date, with the exact remainder carried
+    # in millionths of a minor unit so that no day's rounding is lost.
+    accrued_interest_minor = models.BigIntegerField(default=0)
+    accrual_remainder_micro = models.BigIntegerField(default=0)
+    # Set when the account needs the collections strategies' attention.
+    collections_flag = models.BooleanField(default=False)
+    flagged_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(name="arrears_not_negative", condition=models.Q(arrears_minor__gte=0)),
+            models.CheckConstraint(
+                name="arrears_due_date_when_in_arrears",
+                condition=models.Q(arrears_minor=0) | models.Q(oldest_unpaid_due_date__isnull=False),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["bucket"], name="arrears_state_bucket"),
+            models.Index(fields=["oldest_unpaid_due_date"], name="arrears_state_oldest_unpaid"),
+            models.Index(fields=["next_due_date"], name="arrears_state_next_due"),
+        ]
+
+
+class TransitionKind(models.TextChoices):
+    ROLL_FORWARD = "roll_forward", "Rolled forward"
+    ROLL_BACK = "roll_back", "Rolled back"
+    CURE = "cure", "Cured"
+
+
+class BucketTransition(models.Model):
+    """An account moving between buckets on a business date. Append-only."""
+
+    contract = models.ForeignKey(
+        "portfolio.Contract", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    business_date = models.DateField()
+    from_bucket = models.CharField(max_length=16)
+    to_bucket = models.CharField(max_length=16)
+    kind = models.CharField(max_length=16, choices=TransitionKind.choices)
+    days_past_due = models.PositiveIntegerField()
+    arrears_minor = models.BigIntegerField()
+    receivable_minor = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "business_date"], name="bucket_transition_once_a_day"
+            ),
+            models.CheckConstraint(
+                name="bucket_transition_moves", condition=~models.Q(from_bucket=models.F("to_bucket"))
+            ),
+        ]
+        indexes = [models.Index(fields=["business_date"], name="bucket_transition_date")]
+
+
+class CobStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    COMPLETED = "completed", "Completed"
+
+
+class CobRun(models.Model):
+    """One close of business for one business date; a completed run is never run again."""
+
+    business_date = models.DateField(unique=True)
+    status = models.CharField(max_length=16, choices=CobStatus.choices)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The steps done so far, so that a run killed half-way resumes where it stopped.
+    steps_done = models.JSONField(default=list)
+    summary = models.JSONField(default=dict)
+
+
+class AgedDebtTotal(models.Model):
+    """Accounts and receivable balance per bucket and group, as each close of business left them."""
+
+    business_date = models.DateField()
+    product_code = models.CharField(max_length=32)
+    jurisdiction = models.CharField(max_length=8)
+    currency = models.CharField(max_length=3)
+    bucket = models.CharField(max_length=16)
+    accounts = models.PositiveIntegerField()
+    balance_minor = models.BigIntegerField()
+    arrears_minor = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business_date", "product_code", "jurisdiction", "currency", "bucket"],
+                name="aged_debt_total_once",
+            ),
+        ]
