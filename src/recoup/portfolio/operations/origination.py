@@ -1,4 +1,5 @@
-"""Writes for the portfolio: products, contract origination, schedule modifications, installments due."""
+"""Booking contracts: checking an application whole, then writing customer, vehicle, contract,
+schedule and the advance in the ledger in one transaction."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -15,14 +16,13 @@ from recoup.access.models import User
 from recoup.kernel.errors import DomainError
 from recoup.kernel.money import Money, currency_check
 from recoup.ledger import operations as ledger
-from recoup.ledger import queries as ledger_queries
 from recoup.ledger.waterfall import WaterfallPolicy
 from recoup.parties.models import Party
 from recoup.parties.operations import customer_create
 from recoup.portfolio import schedule_versions
 from recoup.portfolio.applications import application_from_data
-from recoup.portfolio.errors import AccountNotFound, InvalidApplication, ModificationNotAllowed
-from recoup.portfolio.inputs import Application, CustomerInput, VehicleInput
+from recoup.portfolio.errors import InvalidApplication
+from recoup.portfolio.inputs import Application, CustomerInput
 from recoup.portfolio.jurisdictions import jurisdiction_valid
 from recoup.portfolio.models import (
     Contract,
@@ -31,18 +31,13 @@ from recoup.portfolio.models import (
     OdometerReading,
     Product,
     ProductKind,
-    ScheduleVersion,
     Vehicle,
 )
+from recoup.portfolio.operations.values import _money, _rate, _refuse
 from recoup.portfolio.products import STANDARD_PRODUCTS
 from recoup.portfolio.schedules import (
-    Frequency,
     Schedule,
     ScheduleError,
-    deferral_terms,
-    due_date_change_terms,
-    extension_terms,
-    reamortisation_terms,
 )
 from recoup.portfolio.vin import registration_normalise, vin_validate
 
@@ -69,28 +64,6 @@ def products_install_standard() -> int:
         _, was_created = Product.objects.get_or_create(code=definition.code, defaults=vars(definition))
         created += was_created
     return created
-
-
-def _refuse(field_name: str, message: str) -> InvalidApplication:
-    return InvalidApplication(f"{field_name}: {message}", field=field_name)
-
-
-def _money(value: str | Decimal, currency: str, field_name: str) -> Money:
-    if isinstance(value, float):
-        raise _refuse(field_name, "floats are not accepted for money")
-    return Money.parse(str(value), currency, field=field_name)
-
-
-def _rate(value: str | Decimal, field_name: str) -> Decimal:
-    if isinstance(value, float):
-        raise _refuse(field_name, "floats are not accepted for rates")
-    try:
-        rate = Decimal(str(value).strip().rstrip("%"))
-    except (InvalidOperation, ValueError):
-        raise _refuse(field_name, f"{value!r} is not a number") from None
-    if not rate.is_finite():
-        raise _refuse(field_name, f"{value!r} is not a number")
-    return rate
 
 
 def luhn_digit(digits: str) -> str:
@@ -412,251 +385,3 @@ def contracts_book(
                 field = f"[{index}].{error.field}" if error.field else f"[{index}]"
                 raise InvalidApplication(f"[{index}].{error.message}", field=field) from None
     return booked
-
-
-MODIFICATION_KINDS = ("due_date_change", "deferral", "extension", "reamortisation")
-
-
-def schedule_modify(
-    *,
-    contract: Contract,
-    kind: str,
-    from_installment: int,
-    effective_date: date,
-    at: datetime,
-    created_by: User | None = None,
-    new_first_due_date: date | None = None,
-    periods: int | None = None,
-    apr: Decimal | None = None,
-    count: int | None = None,
-    note: str = "",
-) -> ScheduleVersion:
-    """Change the schedule from an installment not yet due; the earlier versions stay as they were.
-
-    Raises ModificationNotAllowed naming the field.
-    """
-    if kind not in MODIFICATION_KINDS:
-        raise ModificationNotAllowed(f"kind: unknown modification {kind!r}", field="kind")
-    with transaction.atomic():
-        locked = Contract.objects.select_for_update().get(pk=contract.pk)
-        current_row = locked.schedule_versions.order_by("-version").first()
-        assert current_row is not None
-        current = schedule_versions.version_schedule(locked)
-        base = schedule_versions.terms_of(current_row)
-        numbers = [i.number for i in current.installments]
-        if from_installment not in numbers:
-            raise ModificationNotAllowed(
-                f"from_installment: {from_installment} is not an installment of this schedule",
-                field="from_installment",
-            )
-        if current.installments[from_installment - 1].due_date < effective_date:
-            raise ModificationNotAllowed(
-                f"from_installment: installment {from_installment} fell due before {effective_date}",
-                field="from_installment",
-            )
-        try:
-            if kind == "due_date_change":
-                if new_first_due_date is None:
-                    raise ModificationNotAllowed(
-                        "new_first_due_date: is required", field="new_first_due_date"
-                    )
-                terms = due_date_change_terms(
-                    current, base, from_number=from_installment, new_first_due_date=new_first_due_date
-                )
-            elif kind == "deferral":
-                terms = deferral_terms(
-                    current, base, from_number=from_installment, periods=_positive(periods, "periods")
-                )
-            elif kind == "extension":
-                terms = extension_terms(
-                    current, base, from_number=from_installment, extra=_positive(periods, "periods")
-                )
-            else:
-                terms = reamortisation_terms(
-                    current, base, from_number=from_installment, apr=apr, count=count
-                )
-            version_terms = schedule_versions.terms_as_fields(terms)
-            schedule = schedule_versions.segment_build(
-                version_terms, previous=current, from_installment=from_installment
-            )
-        except ScheduleError as error:
-            raise ModificationNotAllowed(str(error), field=error.field) from None
-        return schedule_versions.version_record(
-            contract=locked,
-            version=current_row.version + 1,
-            reason=kind,
-            note=note,
-            effective_date=effective_date,
-            from_installment=from_installment,
-            terms=version_terms,
-            schedule=schedule,
-            at=at,
-            created_by=created_by,
-        )
-
-
-def _positive(value: int | None, name: str) -> int:
-    if value is None or value < 1:
-        raise ModificationNotAllowed(f"{name}: must be a whole number of at least 1", field=name)
-    return value
-
-
-def installments_fall_due(*, contract: Contract, as_of: date, at: datetime) -> int:
-    """Post every installment of the current schedule due on or before `as_of`; returns how many are due.
-
-    Idempotent: the ledger posts each installment once. The nightly close of business does the same
-    set-based for a whole book; this serves a single account (demo data, corrections).
-    """
-    schedule = schedule_versions.version_schedule(contract)
-    book = ledger.book_get(contract_id=contract.pk)
-    due = [i for i in schedule.installments if i.due_date <= as_of]
-    for installment in due:
-        ledger.installment_fall_due(
-            book=book,
-            installment=installment.number,
-            principal=Money(installment.principal_minor, contract.currency),
-            interest=Money(installment.interest_minor, contract.currency),
-            due_date=installment.due_date,
-            at=at,
-        )
-    return len(due)
-
-
-def payment_apply(
-    *,
-    account_number: str,
-    amount: str | Decimal,
-    received_date: date,
-    reference: str,
-    idempotency_key: str,
-    at: datetime,
-    currency: str | None = None,
-    created_by: User | None = None,
-) -> PaymentTaken:
-    """Take money received for an account through the product's allocation waterfall.
-
-    The same idempotency key with the same request returns the first receipt; with a different
-    request it raises. Raises InvalidApplication naming the field for bad input.
-    """
-    contract = Contract.objects.filter(account_number=account_number.strip()).first()
-    if contract is None:
-        raise AccountNotFound(f"account_number: no account {account_number!r}", field="account_number")
-    if currency is not None:
-        currency_check(currency, field="currency")
-        if currency != contract.currency:
-            raise _refuse("currency", f"account {account_number} is in {contract.currency}, not {currency}")
-    money = _money(amount, contract.currency, "amount")
-    if not money.is_positive():
-        raise _refuse("amount", "must be more than zero")
-    if not idempotency_key.strip():
-        raise _refuse("idempotency_key", "is required")
-    receipt = ledger.receipt_allocate(
-        book=ledger.book_get(contract_id=contract.pk),
-        amount=money,
-        received_date=received_date,
-        at=at,
-        reference=reference,
-        idempotency_key=idempotency_key,
-        created_by=created_by,
-    )
-    return PaymentTaken(
-        receipt_id=receipt.pk,
-        account_number=contract.account_number,
-        amount=Money(receipt.amount_minor, receipt.currency),
-        received_date=receipt.received_date,
-        status=receipt.status,
-        balance=ledger_queries.receivable_total(contract.pk),
-    )
-
-
-@dataclass(frozen=True)
-class PaymentTaken:
-    receipt_id: int
-    account_number: str
-    amount: Money
-    received_date: date
-    status: str
-    balance: Money
-
-
-@dataclass(frozen=True)
-class AdjustmentLine:
-    """One line of a manual entry as a person gives it: a ledger account code and a signed amount."""
-
-    code: str
-    amount: str | Decimal
-    currency: str
-    installment: int | None = None
-
-
-@dataclass(frozen=True)
-class Adjusted:
-    entry_id: int
-    account_number: str
-    reason_code: str
-    effective_date: date
-    balance: Money
-
-
-def journal_adjust(
-    *,
-    account_number: str,
-    reason_code: str,
-    lines: Sequence[AdjustmentLine],
-    effective_date: date,
-    idempotency_key: str,
-    at: datetime,
-    memo: str = "",
-    created_by: User | None = None,
-) -> Adjusted:
-    """Post a balanced manual entry to an account's ledger (debits positive, credits negative).
-
-    Raises a DomainError naming the field ("lines[1].currency", "lines[0].amount", "lines", …)
-    and writes nothing when it does.
-    """
-    contract = Contract.objects.filter(account_number=account_number.strip()).first()
-    if contract is None:
-        raise AccountNotFound(f"account_number: no account {account_number!r}", field="account_number")
-    ledger_lines = []
-    for index, line in enumerate(lines):
-        where = f"lines[{index}]"
-        currency = currency_check(line.currency.strip().upper(), field=f"{where}.currency")
-        ledger_lines.append(
-            ledger.Line(
-                code=line.code.strip(),
-                amount=Money.parse(str(line.amount), currency, field=f"{where}.amount"),
-                installment=line.installment,
-            )
-        )
-    entry = ledger.entry_post(
-        book=ledger.book_get(contract_id=contract.pk),
-        idempotency_key=f"adjustment:{idempotency_key}",
-        reason_code=reason_code,
-        effective_date=effective_date,
-        at=at,
-        lines=ledger_lines,
-        memo=memo,
-        created_by=created_by,
-    )
-    return Adjusted(
-        entry_id=entry.pk,
-        account_number=contract.account_number,
-        reason_code=entry.reason_code,
-        effective_date=entry.effective_date,
-        balance=ledger_queries.receivable_total(contract.pk),
-    )
-
-
-__all__ = [
-    "Application",
-    "CustomerInput",
-    "Frequency",
-    "VehicleInput",
-    "contract_originate",
-    "contracts_book",
-    "installments_fall_due",
-    "journal_adjust",
-    "payment_apply",
-    "products_install_standard",
-    "schedule_modify",
-]
