@@ -1,0 +1,1 @@
+"""Reports over the book: aged debt, roll rates, their exports and charts."""

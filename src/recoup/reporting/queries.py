@@ -1,0 +1,205 @@
+"""Reads for the reports. Each returns plain dataclasses; none hands a queryset to an interface.
+
+Aged debt reads the totals each close of business leaves (a few hundred rows a date, whatever
+the size of the book). Roll rates are one set-based query over the bucket transitions: a GROUP BY
+finds each account's last transition on or before each date, and a second GROUP BY counts the
+accounts per pair of buckets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import connection
+
+from recoup.arrears.buckets import boundaries_parse, buckets_from_boundaries
+from recoup.arrears.models import AgedDebtTotal, ArrearsState, BucketScheme, BucketTransition
+from recoup.portfolio.models import Contract, Product
+from recoup.reporting.aged_debt import AgedDebtReport, AgedDebtTotalIn, aged_debt_assemble
+from recoup.reporting.charts import BarChart, HeatMap, bar_chart, heat_map
+from recoup.reporting.errors import DateNotClosed, PeriodInvalid
+from recoup.reporting.ordering import BucketHeading, bucket_order
+from recoup.reporting.roll_rates import RollCountIn, RollMatrix, RollRateReport, roll_rates_assemble
+
+DATES_NAMED = 10
+
+
+def closed_dates() -> list[date]:
+    """The business dates a close of business has left aged-debt totals for, latest first."""
+    return list(
+        AgedDebtTotal.objects.order_by("-business_date").values_list("business_date", flat=True).distinct()
+    )
+
+
+def _bucket_headings() -> tuple[BucketHeading, ...]:
+    schemes = [
+        buckets_from_boundaries(boundaries_parse(text))
+        for text in BucketScheme.objects.order_by("id").values_list("boundaries", flat=True)
+    ]
+    return bucket_order(schemes)
+
+
+def _dates_named(dates: list[date]) -> str:
+    if not dates:
+        return "no business date has been closed yet (run recoup cob)"
+    if len(dates) <= DATES_NAMED:
+        return "closed dates are " + ", ".join(d.isoformat() for d in sorted(dates))
+    return (
+        f"{len(dates)} dates are closed, from {min(dates).isoformat()} to {max(dates).isoformat()}; "
+        f"the latest are " + ", ".join(d.isoformat() for d in sorted(dates)[-DATES_NAMED:])
+    )
+
+
+def aged_debt_report(*, as_of: date, by: tuple[str, ...]) -> AgedDebtReport:
+    """Accounts, balances and arrears per bucket and group on a closed business date.
+
+    `by` comes from `inputs.by_parse` and so always includes "currency".
+    Raises DateNotClosed (field "as_of") naming the dates that are closed.
+    """
+    rows = list(
+        AgedDebtTotal.objects.filter(business_date=as_of).values_list(
+            "product_code", "jurisdiction", "currency", "bucket", "accounts", "balance_minor", "arrears_minor"
+        )
+    )
+    if not rows:
+        raise DateNotClosed(
+            f"as_of: {as_of.isoformat()} has not been closed; {_dates_named(closed_dates())}", field="as_of"
+        )
+    return aged_debt_assemble(
+        as_of=as_of,
+        by=by,
+        buckets=_bucket_headings(),
+        totals=(AgedDebtTotalIn(*row) for row in rows),
+    )
+
+
+def _roll_counts_sql() -> str:
+    contract = Contract._meta.db_table
+    product = Product._meta.db_table
+    transition = BucketTransition._meta.db_table
+    state = ArrearsState._meta.db_table
+    # The bucket at a date is the to_bucket of the account's last transition on or before it,
+    # else "current". One pass over the transitions up to the later date finds both days.
+    return f"""
+        WITH last_day AS (
+            SELECT contract_id,
+                   MAX(CASE WHEN business_date <= %(from_date)s THEN business_date END) AS from_day,
+                   MAX(business_date) AS to_day
+            FROM {transition}
+            WHERE business_date <= %(to_date)s
+            GROUP BY contract_id
+        ),
+        account AS (
+            SELECT p.code AS product, c.jurisdiction AS jurisdiction, c.currency AS currency,
+                   COALESCE(tf.to_bucket, 'current') AS from_bucket,
+                   COALESCE(tt.to_bucket, 'current') AS to_bucket,
+                   COALESCE(s.receivable_minor, 0) AS receivable_minor
+            FROM {contract} c
+            JOIN {product} p ON p.id = c.product_id
+            LEFT JOIN last_day d ON d.contract_id = c.id
+            LEFT JOIN {transition} tf ON tf.contract_id = c.id AND tf.business_date = d.from_day
+            LEFT JOIN {transition} tt ON tt.contract_id = c.id AND tt.business_date = d.to_day
+            LEFT JOIN {state} s ON s.contract_id = c.id
+            WHERE c.origination_date <= %(from_date)s
+        )
+        SELECT product, jurisdiction, currency, from_bucket, to_bucket,
+               COUNT(*), COALESCE(SUM(receivable_minor), 0)
+        FROM account
+        GROUP BY product, jurisdiction, currency, from_bucket, to_bucket
+    """  # noqa: S608 — table names come from the models, the dates are parameters
+
+
+def roll_rates_report(*, from_date: date, to_date: date, by: tuple[str, ...]) -> RollRateReport:
+    """Where the accounts open on `from_date` stood on `to_date`, bucket by bucket, per group.
+
+    Each cell counts accounts and adds up their receivable after the latest close of business.
+    Raises PeriodInvalid (field "from") when from_date is after to_date, DateNotClosed (field
+    "to") when to_date is past the latest closed business date.
+    """
+    if from_date > to_date:
+        raise PeriodInvalid(
+            f"from: {from_date.isoformat()} is after to ({to_date.isoformat()})", field="from"
+        )
+    dates = closed_dates()
+    if not dates or to_date > dates[0]:
+        raise DateNotClosed(
+            f"to: {to_date.isoformat()} has not been closed; {_dates_named(dates)}", field="to"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(_roll_counts_sql(), {"from_date": from_date, "to_date": to_date})
+        counts = [
+            RollCountIn(product, jurisdiction, currency, from_bucket, to_bucket, int(n), int(receivable))
+            for product, jurisdiction, currency, from_bucket, to_bucket, n, receivable in cursor.fetchall()
+        ]
+    return roll_rates_assemble(
+        from_date=from_date, to_date=to_date, by=by, buckets=_bucket_headings(), counts=counts
+    )
+
+
+@dataclass(frozen=True)
+class AgedDebtPage:
+    dates: list[date]  # closed dates, latest first
+    report: AgedDebtReport | None  # None when no date has been closed
+    charts: tuple[BarChart, ...]  # balances by bucket, one per currency
+
+
+def aged_debt_page(*, as_of: date | None, by: tuple[str, ...]) -> AgedDebtPage:
+    """The aged-debt page: the closed dates to choose from, the report and its charts.
+
+    Without `as_of`, the latest closed date. Raises DateNotClosed as aged_debt_report does.
+    """
+    dates = closed_dates()
+    if as_of is None and not dates:
+        return AgedDebtPage(dates=dates, report=None, charts=())
+    report = aged_debt_report(as_of=as_of or dates[0], by=by)
+    charts = tuple(
+        bar_chart(
+            title=f"{total.currency} balance by bucket on {report.as_of.isoformat()}",
+            bars=[(f.label, f.balance, f.accounts) for f in total.buckets],
+        )
+        for total in report.totals
+    )
+    return AgedDebtPage(dates=dates, report=report, charts=charts)
+
+
+@dataclass(frozen=True)
+class RollMatrixView:
+    matrix: RollMatrix
+    heat_map: HeatMap
+
+
+@dataclass(frozen=True)
+class RollRatesPage:
+    dates: list[date]  # closed dates, latest first
+    report: RollRateReport | None
+    matrices: tuple[RollMatrixView, ...]
+
+
+def roll_rates_page(*, from_date: date | None, to_date: date | None, by: tuple[str, ...]) -> RollRatesPage:
+    """The roll-rate page: closed dates, the report and a heat map per matrix.
+
+    Without dates, from the earliest of the last 31 closed dates to the latest one.
+    Raises PeriodInvalid and DateNotClosed as roll_rates_report does.
+    """
+    dates = closed_dates()
+    if not dates:
+        return RollRatesPage(dates=dates, report=None, matrices=())
+    to_date = to_date or dates[0]
+    from_date = from_date or dates[min(len(dates) - 1, 30)]
+    report = roll_rates_report(from_date=from_date, to_date=to_date, by=by)
+    labels = [heading.label for heading in report.buckets]
+    views = tuple(
+        RollMatrixView(
+            matrix=matrix,
+            heat_map=heat_map(
+                title=f"Roll rates {matrix.title}",
+                matrix=matrix,
+                labels=labels,
+                from_label=from_date.isoformat(),
+                to_label=to_date.isoformat(),
+            ),
+        )
+        for matrix in report.matrices
+    )
+    return RollRatesPage(dates=dates, report=report, matrices=views)
