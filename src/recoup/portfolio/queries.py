@@ -13,7 +13,7 @@ from recoup.ledger import queries as ledger
 from recoup.parties import queries as parties
 from recoup.portfolio import schedule_versions
 from recoup.portfolio.errors import AccountNotFound, ScheduleVersionNotFound
-from recoup.portfolio.models import Contract, ContractParty, ProductKind, ScheduleVersion
+from recoup.portfolio.models import Contract, ContractParty, Product, ProductKind, ScheduleVersion
 from recoup.portfolio.schedules import Schedule
 
 LOCALES = {"US": "en_US", "GB": "en_GB"}
@@ -38,6 +38,17 @@ class AccountSummary:
     registration: str
     time_zones: tuple[str, ...]
     phones: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ProductChoice:
+    """A product a contract can be booked on, as a form offers it."""
+
+    code: str
+    name: str
+    country: str
+    currency: str
+    frequencies: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -243,6 +254,14 @@ def _summaries(contracts: list[Contract]) -> list[AccountSummary]:
             )
         )
     return rows
+
+
+def product_choices() -> list[ProductChoice]:
+    """Every product, the United States' first and then the United Kingdom's, each by name."""
+    products = Product.objects.order_by("-country", "name")
+    return [
+        ProductChoice(p.code, p.name, p.country, p.currency, tuple(p.frequencies.split())) for p in products
+    ]
 
 
 def account_search(text: str, *, limit: int = 50) -> list[AccountSummary]:

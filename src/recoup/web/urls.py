@@ -13,4 +13,6 @@ urlpatterns = [
         views.schedule_version,
         name="schedule_version",
     ),
+    path("schedule/", views.schedule_quote, name="schedule_quote"),
+    path("contracts/new/", views.contract_new, name="contract_new"),
 ]

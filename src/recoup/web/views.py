@@ -1,4 +1,4 @@
-"""Pages of the workbench. Each view reads its input, makes one query call and renders plain data."""
+"""Pages of the workbench. Each view reads its input, makes one call and renders plain data or the error."""
 
 from __future__ import annotations
 
@@ -8,16 +8,25 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
+from recoup.access.models import User
+from recoup.kernel import clock
+from recoup.kernel.errors import DomainError
 from recoup.portfolio import queries
 from recoup.portfolio.errors import AccountNotFound, ScheduleVersionNotFound
+from recoup.portfolio.operations import contract_originate
+from recoup.portfolio.quotes import Quote, schedule_plain
+from recoup.web.contract_form import ContractForm
 from recoup.web.forms import SearchForm, SignInForm
-from recoup.web.templatetags.recoup_format import locale_for_currency
+from recoup.web.quote_form import QuoteForm
+from recoup.web.templatetags.recoup_access import may_book_contracts
+from recoup.web.templatetags.recoup_format import locale_for_currency, money
 
 SEARCH_LIMIT = 50
 
@@ -89,6 +98,65 @@ def schedule_version(request: HttpRequest, account_number: str, version: int) ->
     locale = locale_for_currency(schedule.payment.currency)
     context: dict[str, Any] = {"account_number": account_number, "schedule": schedule, "locale": locale}
     return _render(request, "web/schedule_page.html", "web/partials/schedule.html", context)
+
+
+@workbench_page
+def schedule_quote(request: HttpRequest) -> HttpResponse:
+    """The schedule calculator: terms in the query string, the schedule below the form; nothing is stored."""
+    form = QuoteForm(request.GET if "principal" in request.GET else None, initial=QuoteForm.INITIAL)
+    schedule = None
+    has_final_payment = False
+    if form.is_valid():
+        try:
+            quote = Quote.parse(**form.terms())
+            schedule = schedule_plain(quote.build(), quote.currency)
+        except DomainError as error:
+            form.refuse(error)
+        else:
+            has_final_payment = bool(quote.balloon_minor or quote.residual_minor)
+    # After an htmx swap that worked, focus stays on the button that asked for it.
+    form.focus(first=not (_is_htmx(request) and schedule))
+    context = {
+        "form": form,
+        "schedule": schedule,
+        "lease": form.is_lease,
+        "has_final_payment": has_final_payment,
+        "locale": locale_for_currency(schedule["currency"] if schedule else ""),
+    }
+    return _render(request, "web/schedule_quote.html", "web/partials/schedule_quote.html", context)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def contract_new(request: HttpRequest) -> HttpResponse:
+    """Book a contract; a refusal is shown beside the input it names, and nothing is written."""
+    user = request.user
+    if not isinstance(user, User) or not may_book_contracts(user):
+        raise PermissionDenied(
+            "Booking contracts is for team leaders, the head of credit and administrators."
+        )
+    products = queries.product_choices()
+    if request.method != "POST":
+        form = ContractForm(products=products, initial={"origination_date": clock.today()})
+        form.focus()
+        return render(request, "web/contract_new.html", {"form": form})
+    form = ContractForm(request.POST, products=products)
+    if form.is_valid():
+        try:
+            booked = contract_originate(application=form.application(), at=clock.now(), created_by=user)
+        except DomainError as error:
+            form.refuse(error)
+        else:
+            name = f"{form.cleaned_data['given_name']} {form.cleaned_data['family_name']}".strip()
+            messages.success(
+                request,
+                f"Contract booked for {name}: account {booked.account_number}, "
+                f"{booked.installments} payments of {money(booked.payment)}.",
+            )
+            return redirect("web:account", account_number=booked.account_number)
+    form.focus()
+    return render(request, "web/contract_new.html", {"form": form}, status=400)
 
 
 def _not_found(request: HttpRequest, what: str, account_number: str) -> HttpResponse:

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from recoup.kernel.money import Money
 from recoup.web.templatetags.recoup_format import (
+    amount,
     credit,
     day,
     debit,
@@ -85,3 +86,14 @@ def test_a_signed_amount_splits_into_debit_and_credit_sides():
 def test_phones_read_nationally_at_home_and_internationally_abroad():
     assert phone("+447911123456", "GB") == "07911 123456"
     assert phone("+447911123456", "US") == "+44 7911 123456"
+
+
+def test_plain_amounts_read_in_their_own_currency():
+    assert amount("304.15", "USD") == "$304.15"
+    assert amount("1234.5", "GBP") == "£1,234.50"
+    assert amount(None, "USD") == "—"
+
+
+def test_iso_dates_as_plain_data_carries_them_read_like_dates():
+    assert day("2024-02-29", "en_GB") == "29 Feb 2024"
+    assert day("2024-02-29", "en_US") == day(date(2024, 2, 29), "en_US")

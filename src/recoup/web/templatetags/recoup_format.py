@@ -43,10 +43,20 @@ def money(value: Money | None, locale: str | None = None) -> str:
 
 
 @register.filter
-def day(value: date | None, locale: str | None = None) -> str:
-    """`{{ due_date|day:locale }}` → "Feb 1, 2024" (en_US) or "1 Feb 2024" (en_GB)."""
-    if value is None:
+def amount(value: str | None, currency: str) -> str:
+    """A decimal amount as plain data carries it: `{{ "304.15"|amount:"USD" }}` → "$304.15"."""
+    if value is None or value == "":
         return MISSING
+    return format_currency(Decimal(value), currency, locale=locale_for_currency(currency))
+
+
+@register.filter
+def day(value: date | str | None, locale: str | None = None) -> str:
+    """`{{ due_date|day:locale }}` → "Feb 1, 2024" (en_US) or "1 Feb 2024" (en_GB); ISO 8601 text too."""
+    if value is None or value == "":
+        return MISSING
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
     if isinstance(value, datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         value = value.date()
