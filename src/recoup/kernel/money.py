@@ -5,9 +5,10 @@ No float ever touches money. Converting from a decimal amount names its rounding
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from recoup.kernel.errors import DomainError
@@ -30,6 +31,11 @@ class CurrencyMismatch(MoneyError):
 
 class InvalidAmount(MoneyError):
     pass
+
+
+# Digits with optional thousands separators in threes, an optional sign and decimals; at most
+# 15 digits before the point, so no amount overflows a 64-bit count of minor units.
+_AMOUNT_TEXT = re.compile(r"^-?(\d{1,15}|\d{1,3}(,\d{3}){1,4})(\.\d+)?$")
 
 
 class Rounding(StrEnum):
@@ -71,24 +77,23 @@ class Money:
             raise InvalidAmount(f"{field}: floats are not accepted for money", field=field)
         try:
             value = Decimal(amount)
-        except (InvalidOperation, ValueError):
+        except (ArithmeticError, ValueError):
             raise InvalidAmount(f"{field}: {amount!r} is not a number", field=field) from None
-        if not value.is_finite():
-            raise InvalidAmount(f"{field}: {amount!r} is not a finite number", field=field)
+        if not value.is_finite() or abs(value) >= Decimal(10) ** 15:
+            raise InvalidAmount(f"{field}: {amount!r} is not a finite amount of a sensible size", field=field)
         exponent = CURRENCY_EXPONENTS[currency_check(currency)]
         minor = (value.scaleb(exponent)).quantize(Decimal(1), rounding=rounding.decimal_mode)
         return cls(int(minor), currency)
 
     @classmethod
     def parse(cls, text: str, currency: str, *, field: str = "amount") -> Money:
-        """Money from text a person typed; more decimals than the currency has is an error."""
-        try:
-            value = Decimal(str(text).strip().replace(",", ""))
-        except (InvalidOperation, ValueError):
-            raise InvalidAmount(f"{field}: {text!r} is not an amount", field=field) from None
-        if not value.is_finite():
-            raise InvalidAmount(f"{field}: {text!r} is not an amount", field=field)
+        """Money from text a person typed: "1234.50", "1,234.50" or "-25". More decimals than the
+        currency has, exponents, misplaced thousands separators and absurd sizes are errors."""
         exponent = CURRENCY_EXPONENTS[currency_check(currency)]
+        cleaned = str(text).strip()
+        if not _AMOUNT_TEXT.match(cleaned):
+            raise InvalidAmount(f"{field}: {text!r} is not an amount", field=field)
+        value = Decimal(cleaned.replace(",", ""))
         scaled = value.scaleb(exponent)
         if scaled != scaled.to_integral_value():
             raise InvalidAmount(f"{field}: {text!r} has more than {exponent} decimal places", field=field)

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, NamedTuple, TypeVar
 
 from recoup.kernel.money import Money, Rounding, currency_check
+from recoup.kernel.numbers import InvalidNumber, rate_parse
 from recoup.portfolio.daycount import DayCount
 from recoup.portfolio.schedules import (
     Frequency,
@@ -200,12 +201,9 @@ def _whole(text: str, field: str) -> int:
 
 def _decimal(text: str, field: str) -> Decimal:
     try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
+        return rate_parse(text, field=field)
+    except InvalidNumber:
         raise ScheduleError(f"{text!r} is not a number", field=field) from None
-    if not value.is_finite():
-        raise ScheduleError(f"{text!r} is not a number", field=field)
-    return value
 
 
 def _choice(kind: type[_Choice], text: str, field: str) -> _Choice:

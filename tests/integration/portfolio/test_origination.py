@@ -101,6 +101,22 @@ def test_co_borrowers_are_booked_with_their_role():
         ({"cash_price": "15000.001", "amount_financed": "15000.001"}, "cash_price"),
         ({"customer": us_customer(family_name="")}, "customer.family_name"),
         ({"customer": us_customer(phones=(PhoneInput(number="555-0000"),))}, "customer.phones[0].number"),
+        ({"cash_price": "1e999999", "amount_financed": "15000"}, "cash_price"),
+        ({"cash_price": "1,5", "amount_financed": "15000"}, "cash_price"),
+        ({"apr": "1e-9999"}, "apr"),
+        ({"dealer_name": "x" * 201}, "dealer_name"),
+        (
+            {
+                "vehicle": VehicleInput(
+                    vin="1HGCM82633A004352", year=2023, make="Honda", model="Accord", odometer=-1
+                )
+            },
+            "vehicle.odometer",
+        ),
+        (
+            {"vehicle": VehicleInput(vin="1HGCM82633A004352", year=2023, make="H" * 51, model="Accord")},
+            "vehicle.make",
+        ),
     ],
 )
 def test_bad_input_is_refused_naming_the_field_and_nothing_is_written(changes, field):

@@ -53,3 +53,17 @@ def test_allocation_always_sums_to_the_whole(minor, ratios):
     shares = Money(minor, "USD").allocate(ratios)
 
     assert sum(s.minor for s in shares) == minor
+
+
+@pytest.mark.parametrize(
+    "text", ["1e999999", "1e9999", "1,5", "12,34.00", "1234567890123456", "NaN", "", " ", "--1"]
+)
+def test_parsing_refuses_text_that_is_not_a_plain_amount(text):
+    with pytest.raises(InvalidAmount) as error:
+        Money.parse(text, "USD", field="cash_price")
+
+    assert error.value.field == "cash_price"
+
+
+def test_parsing_reads_thousands_separators_in_threes():
+    assert Money.parse("1,234,567.89", "USD").minor == 123456789

@@ -48,6 +48,8 @@ BALLOON_KINDS = {
     ProductKind.UK_CONTRACT_HIRE,
     ProductKind.US_RETAIL_INSTALLMENT,
 }
+# The longest text each column holds.
+TEXT_LIMITS = {"make": 50, "model": 50, "trim": 50, "colour": 30, "dealer_name": 200}
 # Names the schedule engine gives its inputs, as an application calls them.
 SCHEDULE_FIELDS = {
     "principal": "amount_financed",
@@ -179,6 +181,17 @@ def _check(application: Application) -> _Checked:
     for name in ("make", "model"):
         if not getattr(application.vehicle, name).strip():
             raise _refuse(f"vehicle.{name}", "is required")
+    for name, longest in TEXT_LIMITS.items():
+        value = getattr(application.vehicle, name) if name != "dealer_name" else application.dealer_name
+        if len(value.strip()) > longest:
+            raise _refuse(
+                name if name == "dealer_name" else f"vehicle.{name}", f"at most {longest} characters"
+            )
+    odometer = application.vehicle.odometer
+    if odometer is not None and not 0 <= odometer < 10_000_000:
+        raise _refuse("vehicle.odometer", f"{odometer} is not a plausible reading")
+    if application.vehicle.odometer_unit not in ("mi", "km"):
+        raise _refuse("vehicle.odometer_unit", "must be mi or km")
     held_by = (
         Contract.objects.filter(vehicle__vin=vin, status="active")
         .values_list("account_number", flat=True)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from recoup.kernel.money import Money
+from recoup.kernel.numbers import InvalidNumber, rate_parse
 from recoup.portfolio.errors import InvalidApplication
 
 
@@ -22,9 +23,6 @@ def _rate(value: str | Decimal, field_name: str) -> Decimal:
     if isinstance(value, float):
         raise _refuse(field_name, "floats are not accepted for rates")
     try:
-        rate = Decimal(str(value).strip().rstrip("%"))
-    except (InvalidOperation, ValueError):
+        return rate_parse(value, field=field_name)
+    except InvalidNumber:
         raise _refuse(field_name, f"{value!r} is not a number") from None
-    if not rate.is_finite():
-        raise _refuse(field_name, f"{value!r} is not a number")
-    return rate

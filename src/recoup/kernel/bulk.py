@@ -1,0 +1,106 @@
+"""Bulk I/O between Polars frames and a database cursor: the storage edge of the set-based jobs.
+
+No Django here: the functions take a DB-API cursor and the vendor ("sqlite" or "postgresql").
+Frames go into temporary tables (batched executemany on SQLite, COPY on PostgreSQL), and the
+jobs then move rows with INSERT … SELECT and UPDATE … FROM, so no row passes through Python twice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import polars as pl
+
+BATCH_ROWS = 50_000
+_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+# SQL column types by Polars type, for temporary tables.
+_SQL_TYPES: dict[type[pl.DataType], str] = {
+    pl.Int64: "BIGINT",
+    pl.Int32: "BIGINT",
+    pl.Int16: "BIGINT",
+    pl.Int8: "BIGINT",
+    pl.UInt32: "BIGINT",
+    pl.UInt64: "BIGINT",
+    pl.Utf8: "TEXT",
+    pl.Date: "DATE",
+    pl.Boolean: "BOOLEAN",
+}
+
+
+def sql_epoch_days(vendor: str, column: str) -> str:
+    """An SQL expression giving a DATE column as whole days since 1970-01-01 (NULL stays NULL)."""
+    if vendor == "sqlite":
+        return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
+    return f"({column} - DATE '1970-01-01')"
+
+
+def frame_query(cursor: Any, sql: str, params: Sequence[Any], schema: Mapping[str, Any]) -> pl.DataFrame:
+    """Run a query and return its rows as a frame; columns typed pl.Date arrive as epoch days."""
+    cursor.execute(sql, list(params))
+    rows = cursor.fetchall()
+    read_schema = {name: (pl.Int64 if kind == pl.Date else kind) for name, kind in schema.items()}
+    frame = pl.DataFrame(rows, schema=read_schema, orient="row")
+    dates = [name for name, kind in schema.items() if kind == pl.Date]
+    if dates:
+        frame = frame.with_columns(pl.col(name).cast(pl.Int32).cast(pl.Date) for name in dates)
+    return frame
+
+
+def temp_table_load(cursor: Any, vendor: str, name: str, frame: pl.DataFrame) -> None:
+    """(Re)create temporary table `name` with the frame's columns and load its rows."""
+    _names_check(name, *frame.columns)
+    cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    columns = ", ".join(f"{column} {_sql_type(kind)}" for column, kind in frame.schema.items())
+    cursor.execute(f"CREATE TEMPORARY TABLE {name} ({columns})")
+    frame_insert(cursor, vendor, name, frame)
+
+
+def frame_insert(cursor: Any, vendor: str, table: str, frame: pl.DataFrame) -> None:
+    """Insert every row of the frame into `table` (columns by name)."""
+    _names_check(table, *frame.columns)
+    if frame.is_empty():
+        return
+    columns = ", ".join(frame.columns)
+    if vendor == "postgresql":
+        text = frame.write_csv(include_header=False, quote_style="non_numeric", null_value="")
+        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
+            copy.write(text)
+        return
+    dated = frame.with_columns(
+        pl.col(name).dt.to_string("%Y-%m-%d") for name, kind in frame.schema.items() if kind == pl.Date
+    )
+    marks = ", ".join("%s" for _ in frame.columns)
+    statement = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - names checked
+    for offset in range(0, dated.height, BATCH_ROWS):
+        cursor.executemany(statement, dated.slice(offset, BATCH_ROWS).iter_rows())
+
+
+def frame_update(cursor: Any, vendor: str, table: str, key: str, frame: pl.DataFrame) -> None:
+    """Set the frame's columns on the rows of `table` whose `key` matches, in one UPDATE … FROM."""
+    if frame.is_empty():
+        return
+    _names_check(table, key, *frame.columns)
+    staging = f"staging_{table}"
+    temp_table_load(cursor, vendor, staging, frame)
+    assignments = ", ".join(f"{column} = u.{column}" for column in frame.columns if column != key)
+    cursor.execute(
+        f"UPDATE {table} SET {assignments} FROM {staging} u WHERE {table}.{key} = u.{key}"  # noqa: S608
+    )
+    cursor.execute(f"DROP TABLE {staging}")
+
+
+def _sql_type(kind: Any) -> str:
+    base = kind.base_type() if hasattr(kind, "base_type") else kind
+    if base not in _SQL_TYPES:
+        raise TypeError(f"no SQL type for a column of {kind}")
+    return _SQL_TYPES[base]
+
+
+def _names_check(*names: str) -> None:
+    """Table and column names are spliced into SQL, so they must be plain identifiers from code."""
+    for name in names:
+        if not _NAME.match(name):
+            raise ValueError(f"{name!r} is not a plain SQL identifier")

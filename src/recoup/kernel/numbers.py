@@ -1,0 +1,27 @@
+"""Reading rates and other decimals a person typed. Pure: no Django."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from recoup.kernel.errors import DomainError
+
+# A plain decimal: optional sign, at most 6 digits before the point and 10 after; no exponents.
+_RATE_TEXT = re.compile(r"^-?\d{1,6}(\.\d{1,10})?$|^-?\.\d{1,10}$")
+
+
+class InvalidNumber(DomainError, ValueError):
+    pass
+
+
+def rate_parse(text: str | Decimal | int, *, field: str) -> Decimal:
+    """A rate such as "8", "7.9" or "0.00125" (a trailing % is allowed); refuses floats and exponents."""
+    if isinstance(text, float):
+        raise InvalidNumber(f"{field}: floats are not accepted for rates", field=field)
+    if isinstance(text, Decimal | int) and not isinstance(text, bool):
+        text = format(Decimal(text), "f") if Decimal(text).is_finite() else str(text)
+    cleaned = str(text).strip().removesuffix("%").strip()
+    if not _RATE_TEXT.match(cleaned):
+        raise InvalidNumber(f"{field}: {text!r} is not a number", field=field)
+    return Decimal(cleaned)
