@@ -8,17 +8,20 @@ accounts per pair of buckets.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
 
-from recoup.arrears.buckets import boundaries_parse, buckets_from_boundaries
+from recoup.arrears.buckets import CURRENT, DEFAULT_BUCKETS, boundaries_parse, buckets_from_boundaries
 from recoup.arrears.models import AgedDebtTotal, ArrearsState, BucketScheme, BucketTransition
+from recoup.kernel.errors import DomainError
 from recoup.portfolio.models import Contract, Product
-from recoup.reporting.aged_debt import AgedDebtReport, AgedDebtTotalIn, aged_debt_assemble
+from recoup.reporting.aged_debt import AgedDebtGroup, AgedDebtReport, AgedDebtTotalIn, aged_debt_assemble
 from recoup.reporting.charts import BarChart, HeatMap, bar_chart, heat_map
 from recoup.reporting.errors import DateNotClosed, PeriodInvalid
+from recoup.reporting.inputs import by_parse, date_parse
 from recoup.reporting.ordering import BucketHeading, bucket_order
 from recoup.reporting.roll_rates import RollCountIn, RollMatrix, RollRateReport, roll_rates_assemble
 
@@ -33,11 +36,12 @@ def closed_dates() -> list[date]:
 
 
 def _bucket_headings() -> tuple[BucketHeading, ...]:
+    """The buckets of every scheme in order; the standard buckets when no scheme is stored."""
     schemes = [
         buckets_from_boundaries(boundaries_parse(text))
         for text in BucketScheme.objects.order_by("id").values_list("boundaries", flat=True)
     ]
-    return bucket_order(schemes)
+    return bucket_order(schemes or [DEFAULT_BUCKETS])
 
 
 def _dates_named(dates: list[date]) -> str:
@@ -138,29 +142,49 @@ def roll_rates_report(*, from_date: date, to_date: date, by: tuple[str, ...]) ->
 
 
 @dataclass(frozen=True)
+class CurrencyChart:
+    total: AgedDebtGroup  # the currency's whole book
+    chart: BarChart  # its balances by bucket
+
+
+@dataclass(frozen=True)
 class AgedDebtPage:
     dates: list[date]  # closed dates, latest first
-    report: AgedDebtReport | None  # None when no date has been closed
-    charts: tuple[BarChart, ...]  # balances by bucket, one per currency
+    as_of: date | None
+    by: tuple[str, ...]
+    report: AgedDebtReport | None  # None when no date has been closed, or the input was bad
+    currencies: tuple[CurrencyChart, ...]
+    error: DomainError | None = None  # what was wrong with the input, naming its field
 
 
-def aged_debt_page(*, as_of: date | None, by: tuple[str, ...]) -> AgedDebtPage:
-    """The aged-debt page: the closed dates to choose from, the report and its charts.
+def aged_debt_page(*, as_of: str | None, by: Sequence[str]) -> AgedDebtPage:
+    """The aged-debt page from its input as typed: the closed dates, the report and its charts.
 
-    Without `as_of`, the latest closed date. Raises DateNotClosed as aged_debt_report does.
+    Without `as_of`, the latest closed date. Bad input comes back in `error`, not raised, so the
+    page can show the form again with the dates to choose from.
     """
     dates = closed_dates()
-    if as_of is None and not dates:
-        return AgedDebtPage(dates=dates, report=None, charts=())
-    report = aged_debt_report(as_of=as_of or dates[0], by=by)
-    charts = tuple(
-        bar_chart(
-            title=f"{total.currency} balance by bucket on {report.as_of.isoformat()}",
-            bars=[(f.label, f.balance, f.accounts) for f in total.buckets],
+    try:
+        keys = by_parse(by)
+        chosen = date_parse(as_of, field="as_of") if as_of else (dates[0] if dates else None)
+        if chosen is None:
+            return AgedDebtPage(dates=dates, as_of=None, by=keys, report=None, currencies=())
+        report = aged_debt_report(as_of=chosen, by=keys)
+    except DomainError as error:
+        return AgedDebtPage(
+            dates=dates, as_of=None, by=("currency",), report=None, currencies=(), error=error
+        )
+    currencies = tuple(
+        CurrencyChart(
+            total=total,
+            chart=bar_chart(
+                title=f"{total.currency} balance by bucket on {report.as_of.isoformat()}",
+                bars=[(f.label, f.balance, f.accounts) for f in total.buckets],
+            ),
         )
         for total in report.totals
     )
-    return AgedDebtPage(dates=dates, report=report, charts=charts)
+    return AgedDebtPage(dates=dates, as_of=chosen, by=keys, report=report, currencies=currencies)
 
 
 @dataclass(frozen=True)
@@ -172,34 +196,50 @@ class RollMatrixView:
 @dataclass(frozen=True)
 class RollRatesPage:
     dates: list[date]  # closed dates, latest first
+    from_date: date | None
+    to_date: date | None
+    by: tuple[str, ...]
     report: RollRateReport | None
     matrices: tuple[RollMatrixView, ...]
+    error: DomainError | None = None
 
 
-def roll_rates_page(*, from_date: date | None, to_date: date | None, by: tuple[str, ...]) -> RollRatesPage:
-    """The roll-rate page: closed dates, the report and a heat map per matrix.
+DEFAULT_PERIOD_DATES = 31
 
-    Without dates, from the earliest of the last 31 closed dates to the latest one.
-    Raises PeriodInvalid and DateNotClosed as roll_rates_report does.
+
+def roll_rates_page(*, from_date: str | None, to_date: str | None, by: Sequence[str]) -> RollRatesPage:
+    """The roll-rate page from its input as typed: closed dates, the report and a heat map per matrix.
+
+    Without dates, to the latest closed date, from the 31st closed date back from it. Bad input comes
+    back in `error`, as on the aged-debt page.
     """
     dates = closed_dates()
-    if not dates:
-        return RollRatesPage(dates=dates, report=None, matrices=())
-    to_date = to_date or dates[0]
-    from_date = from_date or dates[min(len(dates) - 1, 30)]
-    report = roll_rates_report(from_date=from_date, to_date=to_date, by=by)
-    labels = [heading.label for heading in report.buckets]
+    try:
+        keys = by_parse(by)
+        start = date_parse(from_date, field="from") if from_date else None
+        end = date_parse(to_date, field="to") if to_date else None
+        if not dates and start is None and end is None:
+            return RollRatesPage(dates, None, None, keys, None, ())
+        end = end or (dates[0] if dates else start)
+        assert end is not None
+        earlier = [d for d in dates if d <= end] or [end]
+        start = start or earlier[min(len(earlier), DEFAULT_PERIOD_DATES) - 1]
+        report = roll_rates_report(from_date=start, to_date=end, by=keys)
+    except DomainError as error:
+        return RollRatesPage(dates, None, None, ("currency",), None, (), error=error)
+    # Codes ("30-59") rather than labels ("30-59 days") fit the heat map's columns.
+    labels = [heading.label if heading.code == CURRENT else heading.code for heading in report.buckets]
     views = tuple(
         RollMatrixView(
             matrix=matrix,
             heat_map=heat_map(
-                title=f"Roll rates {matrix.title}",
+                title=f"Roll rates, {matrix.title}, {start.isoformat()} to {end.isoformat()}",
                 matrix=matrix,
                 labels=labels,
-                from_label=from_date.isoformat(),
-                to_label=to_date.isoformat(),
+                from_label=start.isoformat(),
+                to_label=end.isoformat(),
             ),
         )
         for matrix in report.matrices
     )
-    return RollRatesPage(dates=dates, report=report, matrices=views)
+    return RollRatesPage(dates, start, end, keys, report, views)

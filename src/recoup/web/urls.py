@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recoup.web import views
+from recoup.web import reports, views
 
 app_name = "web"
 urlpatterns = [
@@ -15,4 +15,8 @@ urlpatterns = [
     ),
     path("schedule/", views.schedule_quote, name="schedule_quote"),
     path("contracts/new/", views.contract_new, name="contract_new"),
+    path("reports/aged-debt/", reports.aged_debt, name="report_aged_debt"),
+    path("reports/aged-debt/<str:fmt>/", reports.aged_debt_download, name="report_aged_debt_download"),
+    path("reports/roll-rates/", reports.roll_rates, name="report_roll_rates"),
+    path("reports/roll-rates/<str:fmt>/", reports.roll_rates_download, name="report_roll_rates_download"),
 ]

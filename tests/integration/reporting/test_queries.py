@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from recoup.arrears.buckets import DEFAULT_BUCKETS
 from recoup.arrears.models import BucketScheme
 from recoup.kernel.money import Money
 from recoup.reporting import queries
@@ -128,3 +129,12 @@ def test_roll_rates_refuse_an_end_not_yet_closed():
 
     assert raised.value.field == "to"
     assert "closed dates are 2024-05-31" in raised.value.message
+
+
+def test_without_a_stored_scheme_the_standard_buckets_are_used():
+    BucketScheme.objects.all().delete()
+    total_make(date(2024, 6, 14), "30-59", 1, 5_00)
+
+    report = queries.aged_debt_report(as_of=date(2024, 6, 14), by=("currency",))
+
+    assert [h.code for h in report.buckets] == [b.code for b in DEFAULT_BUCKETS]
