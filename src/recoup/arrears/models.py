@@ -49,6 +49,18 @@ class ArrearsState(models.Model):
     # Set when the account needs the collections strategies' attention.
     collections_flag = models.BooleanField(default=False)
     flagged_date = models.DateField(null=True, blank=True)
+    # The contract's product and jurisdiction, copied here so that aged debt is one scan of one table.
+    product_code = models.CharField(max_length=32, default="")
+    jurisdiction = models.CharField(max_length=8, default="")
+    # Where the schedule stands after the last installment due, so that the next installment's
+    # split is one vectorised step of the schedule engine rather than a rebuild of the schedule.
+    schedule_balance_minor = models.BigIntegerField(default=0)
+    carried_interest_minor = models.BigIntegerField(default=0)
+    last_due_date = models.DateField(null=True, blank=True)
+    last_installment_minor = models.BigIntegerField(default=0)
+    oldest_unpaid_installment = models.PositiveIntegerField(null=True, blank=True)
+    # Something was posted to the account's book since its arrears were last worked out.
+    refresh_pending = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -62,6 +74,13 @@ class ArrearsState(models.Model):
             models.Index(fields=["bucket"], name="arrears_state_bucket"),
             models.Index(fields=["oldest_unpaid_due_date"], name="arrears_state_oldest_unpaid"),
             models.Index(fields=["next_due_date"], name="arrears_state_next_due"),
+            models.Index(fields=["last_due_date"], name="arrears_state_last_due"),
+            models.Index(fields=["changed_date"], name="arrears_state_changed"),
+            models.Index(
+                fields=["refresh_pending"],
+                name="arrears_state_pending",
+                condition=models.Q(refresh_pending=True),
+            ),
         ]
 
 

@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ledger": ("recoup.cli.ledger", "trial balance and balance verification"),
     "demo": ("recoup.cli.demo", "load a realistic demo book (same seed, same book)"),
     "token": ("recoup.cli.token", "issue API bearer tokens"),
+    "cob": ("recoup.cli.cob", "close of business: installments due, fees, arrears, buckets, aged debt"),
     "report": ("recoup.cli.report", "aged debt and roll rates as a table, CSV, JSON or XLSX"),
 }
 

@@ -31,6 +31,18 @@ class Product(models.Model):
     waterfall_by_installment = models.BooleanField(default=True)
     # What an overpayment does: "principal" (reduces principal) or "unapplied" (held).
     overpayment = models.CharField(max_length=16, default="principal")
+    # How interest is earned between due dates: "daily_simple" (US retail installment contracts:
+    # accrued day by day on the principal balance by the day count) or "scheduled" (recognised
+    # when each installment falls due).
+    interest_method = models.CharField(max_length=16, default="scheduled")
+    # Late fee, assessed once per installment still unpaid `late_fee_grace_days` after its due date:
+    # a percentage of the installment when `late_fee_percent` is set, otherwise the fixed amount;
+    # never above the cap, nor (UK agreements) above the lender's configured cost of the default.
+    late_fee_grace_days = models.PositiveIntegerField(default=10)
+    late_fee_fixed_minor = models.BigIntegerField(default=0)
+    late_fee_percent = models.DecimalField(max_digits=7, decimal_places=4, default=0)
+    late_fee_cap_minor = models.BigIntegerField(null=True, blank=True)
+    late_fee_max_cost_minor = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -39,6 +51,14 @@ class Product(models.Model):
             ),
             models.CheckConstraint(
                 name="product_currency_known", condition=models.Q(currency__in=["USD", "GBP"])
+            ),
+            models.CheckConstraint(
+                name="product_late_fee_not_negative",
+                condition=models.Q(late_fee_fixed_minor__gte=0, late_fee_percent__gte=0),
+            ),
+            models.CheckConstraint(
+                name="product_interest_method_known",
+                condition=models.Q(interest_method__in=["scheduled", "daily_simple"]),
             ),
         ]
 

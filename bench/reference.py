@@ -1,0 +1,155 @@
+"""The yardstick: the same close of business, one account at a time, through the ORM.
+
+A straightforward loop over contracts using the pure schedule engine (a full rebuild per
+account) and the ledger's per-account operations. It is here to be timed against the set-based
+`recoup cob` and to check it: on the same book both must leave the same arrears state, the same
+bucket transitions and the same ledger. It is not used by the application.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from recoup.arrears.buckets import CURRENT, boundaries_parse, bucket_for, buckets_from_boundaries
+from recoup.arrears.late_fees import LATE_FEE_REASON, LateFeeRule, late_fee_key, late_fee_minor
+from recoup.arrears.models import ArrearsState, BucketScheme, BucketTransition
+from recoup.kernel.money import Money
+from recoup.ledger import operations as ledger
+from recoup.ledger import queries as ledger_queries
+from recoup.portfolio.models import Contract, ContractStatus, Product
+from recoup.portfolio.schedule_versions import version_schedule
+
+
+def reference_close(business_date: date, *, at: datetime) -> int:
+    """Close one business date account by account; returns how many accounts it went through."""
+    schemes = list(BucketScheme.objects.order_by("code"))
+    default = next((s for s in schemes if not s.product_codes.split()), schemes[0])
+    count = 0
+    for contract in Contract.objects.select_related("product").order_by("pk"):
+        _account_close(contract, business_date, at=at, schemes=schemes, default=default)
+        count += 1
+    return count
+
+
+def _account_close(
+    contract: Contract,
+    business_date: date,
+    *,
+    at: datetime,
+    schemes: list[BucketScheme],
+    default: BucketScheme,
+) -> None:
+    book = ledger.book_get(contract_id=contract.pk)
+    schedule = version_schedule(contract)
+    active = contract.status == ContractStatus.ACTIVE
+    due = [i for i in schedule.installments if i.due_date <= business_date] if active else []
+    for installment in due:
+        if installment.principal_minor or installment.interest_minor:
+            ledger.installment_fall_due(
+                book=book,
+                installment=installment.number,
+                principal=Money(installment.principal_minor, contract.currency),
+                interest=Money(installment.interest_minor, contract.currency),
+                due_date=installment.due_date,
+                at=at,
+            )
+    balances = ledger_queries.book_balances(contract.pk)
+    arrears = max(0, balances["principal_due"].minor + balances["interest_due"].minor)
+    unpaid = sorted(
+        row.installment
+        for row in ledger_queries.outstanding_by_installment(contract.pk)
+        if row.installment is not None and row.interest.minor + row.principal.minor > 0
+    )
+    last = due[-1] if due else None
+    rule = _rule(contract.product)
+    if (
+        active
+        and last is not None
+        and arrears > 0
+        and rule.charges
+        and last.due_date + timedelta(days=rule.grace_days) == business_date
+    ):
+        fee = late_fee_minor(rule, installment_minor=last.payment_minor)
+        if fee > 0:
+            ledger.fee_assess(
+                book=book,
+                amount=Money(fee, contract.currency),
+                reason_code=LATE_FEE_REASON,
+                effective_date=business_date,
+                at=at,
+                idempotency_key=late_fee_key(contract.pk, last.number),
+                installment=last.number,
+            )
+    by_number = {i.number: i for i in schedule.installments}
+    oldest_date = None
+    if arrears > 0:
+        oldest_date = by_number[unpaid[0]].due_date if unpaid else (last.due_date if last else business_date)
+    days_past_due = (business_date - oldest_date).days if oldest_date else 0
+    scheme = next((s for s in schemes if contract.product.code in s.product_codes.split()), default)
+    bucket = bucket_for(days_past_due, buckets_from_boundaries(boundaries_parse(scheme.boundaries)))
+    receivable = ledger_queries.receivable_total(contract.pk).minor
+    following = [i for i in schedule.installments if i.number > len(due)] if active else []
+    state = ArrearsState.objects.filter(contract=contract).first()
+    fields = {
+        "currency": contract.currency,
+        "product_code": contract.product.code,
+        "jurisdiction": contract.jurisdiction,
+        "installments_due": len(due),
+        "due_to_date_minor": sum(i.payment_minor for i in due),
+        "paid_to_date_minor": max(0, sum(i.payment_minor for i in due) - arrears),
+        "arrears_minor": arrears,
+        "oldest_unpaid_due_date": oldest_date,
+        "installments_missed": len(unpaid) if arrears > 0 else 0,
+        "next_due_date": following[0].due_date if following else None,
+        "receivable_minor": receivable,
+        "last_due_date": last.due_date if last else None,
+        "last_installment_minor": last.payment_minor if last else 0,
+        "schedule_balance_minor": last.balance_minor if last else 0,
+    }
+    if state is None:
+        ArrearsState.objects.create(
+            contract=contract,
+            changed_date=business_date,
+            bucket=bucket,
+            bucket_since_date=business_date,
+            collections_flag=bucket != CURRENT,
+            flagged_date=business_date if bucket != CURRENT else None,
+            **fields,
+        )
+        return
+    if bucket != state.bucket:
+        ranks = {b.code: b.min_days for b in buckets_from_boundaries(boundaries_parse(scheme.boundaries))}
+        kind = (
+            "cure"
+            if bucket == CURRENT
+            else ("roll_forward" if ranks.get(bucket, -1) > ranks.get(state.bucket, -1) else "roll_back")
+        )
+        BucketTransition.objects.create(
+            contract=contract,
+            business_date=business_date,
+            from_bucket=state.bucket,
+            to_bucket=bucket,
+            kind=kind,
+            days_past_due=days_past_due,
+            arrears_minor=arrears,
+            receivable_minor=receivable,
+        )
+        state.bucket = bucket
+        state.bucket_since_date = business_date
+        state.collections_flag = bucket != CURRENT
+        state.flagged_date = business_date if bucket != CURRENT else None
+    for name, value in fields.items():
+        setattr(state, name, value)
+    state.changed_date = business_date
+    state.save()
+
+
+def _rule(product: Product) -> LateFeeRule:
+    return LateFeeRule(
+        grace_days=product.late_fee_grace_days,
+        fixed_minor=product.late_fee_fixed_minor,
+        percent=Decimal(product.late_fee_percent),
+        cap_minor=product.late_fee_cap_minor,
+        max_cost_minor=product.late_fee_max_cost_minor,
+    )

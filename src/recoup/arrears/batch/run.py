@@ -1,0 +1,88 @@
+"""One close of business: its steps in order, each committed with its record in CobRun.steps_done.
+
+A run killed half-way leaves the steps it finished committed and the one it was in rolled back;
+run again, it resumes at that step, so the result equals an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from django.db import connection, transaction
+
+from recoup.arrears.batch import steps
+from recoup.arrears.models import CobRun, CobStatus
+
+STEP_NAMES = (
+    "state_init",
+    "installments_fall_due",
+    "arrears_refresh",
+    "late_fees_assess",
+    "buckets_update",
+    "aged_debt_write",
+)
+
+Progress = Callable[[date, str, int, int], None]
+
+
+def date_close(business_date: date, *, at: datetime, progress: Progress | None = None) -> dict[str, Any]:
+    """Run (or finish) the close of business for one date; a completed date is left as it is."""
+    with transaction.atomic():
+        run, _ = CobRun.objects.get_or_create(
+            business_date=business_date, defaults={"status": CobStatus.RUNNING, "started_at": at}
+        )
+    if run.status == CobStatus.COMPLETED:
+        return dict(run.summary)
+    watermark = _previous_watermark(business_date)
+    vendor = connection.vendor
+    for index, name in enumerate(STEP_NAMES):
+        if progress is not None:
+            progress(business_date, name, index, len(STEP_NAMES))
+        if name in run.steps_done:
+            continue
+        started = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            counts = _step(name, cursor, vendor, business_date, at, watermark)
+            run.refresh_from_db()
+            run.steps_done = [*run.steps_done, name]
+            run.summary = {
+                **run.summary,
+                name: {**counts, "seconds": round(time.perf_counter() - started, 3)},
+            }
+            if name == STEP_NAMES[-1]:
+                run.status = CobStatus.COMPLETED
+                run.finished_at = at
+            run.save()
+    if progress is not None:
+        progress(business_date, "done", len(STEP_NAMES), len(STEP_NAMES))
+    return dict(run.summary)
+
+
+def _step(name: str, cursor: Any, vendor: str, business_date: date, at: datetime, watermark: int) -> dict:
+    if name == "state_init":
+        return steps.state_init(cursor, vendor, business_date)
+    if name == "installments_fall_due":
+        return steps.installments_fall_due(cursor, vendor, business_date, at)
+    if name == "arrears_refresh":
+        counts, high = steps.arrears_refresh(cursor, vendor, business_date, watermark)
+        return {**counts, "watermark": high}
+    if name == "late_fees_assess":
+        return steps.late_fees_assess(cursor, vendor, business_date, at)
+    if name == "buckets_update":
+        return steps.buckets_update(cursor, vendor, business_date)
+    return steps.aged_debt_write(cursor, vendor, business_date)
+
+
+def _previous_watermark(business_date: date) -> int:
+    """The journal entry id up to which the last completed run before this date had looked."""
+    previous = (
+        CobRun.objects.filter(business_date__lt=business_date, status=CobStatus.COMPLETED)
+        .order_by("-business_date")
+        .first()
+    )
+    if previous is None:
+        return 0
+    return int(previous.summary.get("arrears_refresh", {}).get("watermark", 0))

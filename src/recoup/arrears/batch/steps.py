@@ -1,0 +1,548 @@
+# ruff: noqa: S608 - the SQL is spliced only from constants, table names and vendor date expressions
+"""The steps of one close of business, each set-based: SQL reads into frames, Polars, bulk writes.
+
+Every step is safe to repeat: the ledger skips entries whose idempotency keys it holds, and the
+state changes a step writes commit with the step's record in CobRun.steps_done (see run.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import polars as pl
+
+from recoup.arrears.batch import reads
+from recoup.arrears.buckets import CURRENT, boundaries_parse, buckets_from_boundaries
+from recoup.arrears.late_fees import LATE_FEE_REASON
+from recoup.arrears.schedule_columns import due_date_of, governing_versions, installment_split
+from recoup.kernel import bulk
+from recoup.ledger import batch as ledger_batch
+from recoup.ledger.models import AccountCode
+from recoup.ledger.queries import RECEIVABLE_CODES
+
+STATE = "arrears_arrearsstate"
+NOT_STARTED = ""  # the bucket of a state row not yet placed: its first placing records no transition
+
+
+def state_init(cursor: Any, vendor: str, as_of: date) -> dict[str, int]:
+    """Give every contract with a ledger book but no arrears state one, set-based.
+
+    The installments its book already holds as fallen due are walked through the vectorised
+    schedule step (without posting), so that the state stands where the ledger does.
+    """
+    fresh = bulk.frame_query(
+        cursor,
+        "SELECT c.id, c.currency, p.code, c.jurisdiction FROM portfolio_contract c "
+        "JOIN portfolio_product p ON p.id = c.product_id "
+        "JOIN ledger_ledgerbook b ON b.contract_id = c.id "
+        f"LEFT JOIN {STATE} s ON s.contract_id = c.id WHERE s.contract_id IS NULL",
+        [],
+        {"contract_id": pl.Int64, "currency": pl.Utf8, "product_code": pl.Utf8, "jurisdiction": pl.Utf8},
+    )
+    if fresh.is_empty():
+        return {"initialised": 0}
+    reads.ids_load(cursor, vendor, fresh["contract_id"])
+    posted = bulk.frame_query(
+        cursor,
+        "SELECT b.contract_id, MAX(p.installment) FROM cob_ids i "
+        "JOIN ledger_ledgerbook b ON b.contract_id = i.contract_id "
+        "JOIN ledger_ledgeraccount a ON a.book_id = b.id AND a.code IN (%s, %s) "
+        "JOIN ledger_posting p ON p.account_id = a.id AND p.amount_minor > 0 AND p.installment IS NOT NULL "
+        "GROUP BY b.contract_id",
+        [AccountCode.PRINCIPAL_DUE, AccountCode.INTEREST_DUE],
+        {"contract_id": pl.Int64, "posted": pl.Int64},
+    )
+    versions = reads.versions_read(cursor, vendor)
+    walk = (
+        fresh.join(posted, on="contract_id", how="left")
+        .with_columns(pl.col("posted").fill_null(0))
+        .select(
+            "contract_id",
+            "posted",
+            n=pl.lit(1, pl.Int64),
+            balance=pl.lit(0, pl.Int64),
+            carried=pl.lit(0, pl.Int64),
+            due_to_date=pl.lit(0, pl.Int64),
+            last_payment=pl.lit(0, pl.Int64),
+            last_due_date=pl.lit(None, pl.Date),
+        )
+    )
+    done = [walk.filter(pl.col("posted") == 0)]
+    walking = walk.filter(pl.col("posted") > 0)
+    while walking.height:
+        step = installment_split(governing_versions(walking, versions))
+        advanced = step.select(
+            "contract_id",
+            "posted",
+            n=pl.col("n") + 1,
+            balance=pl.col("balance_after"),
+            carried=pl.col("carried_after"),
+            due_to_date=pl.col("due_to_date") + pl.col("payment"),
+            last_payment=pl.col("payment"),
+            last_due_date=pl.col("due_date"),
+        )
+        done.append(advanced.filter(pl.col("n") > pl.col("posted")))
+        walking = advanced.filter(pl.col("n") <= pl.col("posted"))
+    walked = pl.concat(done)
+    nexts = due_date_of(walked.select("contract_id", "n"), versions).rename({"due_date": "next_due_date"})
+    rows = (
+        fresh.join(walked, on="contract_id")
+        .join(nexts.drop("n"), on="contract_id", how="left")
+        .select(
+            "contract_id",
+            "currency",
+            "product_code",
+            "jurisdiction",
+            changed_date=pl.lit(as_of),
+            installments_due=pl.col("n") - 1,
+            due_to_date_minor=pl.col("due_to_date"),
+            paid_to_date_minor=pl.lit(0, pl.Int64),
+            arrears_minor=pl.lit(0, pl.Int64),
+            installments_missed=pl.lit(0, pl.Int64),
+            bucket=pl.lit(NOT_STARTED),
+            bucket_since_date=pl.lit(as_of),
+            next_due_date=pl.col("next_due_date"),
+            receivable_minor=pl.lit(0, pl.Int64),
+            accrued_interest_minor=pl.lit(0, pl.Int64),
+            accrual_remainder_micro=pl.lit(0, pl.Int64),
+            collections_flag=pl.lit(False),
+            schedule_balance_minor=pl.col("balance"),
+            carried_interest_minor=pl.col("carried"),
+            last_due_date=pl.col("last_due_date"),
+            last_installment_minor=pl.col("last_payment"),
+            refresh_pending=pl.lit(True),
+        )
+    )
+    bulk.frame_insert(cursor, vendor, STATE, rows)
+    return {"initialised": rows.height}
+
+
+def installments_fall_due(cursor: Any, vendor: str, as_of: date, at: datetime) -> dict[str, int]:
+    """Post every installment due on or before `as_of` that has not fallen due, oldest first.
+
+    Each round takes one installment per account; a first close over an old book, or a night
+    after missed nights, takes as many rounds as installments are outstanding.
+    """
+    total = posted = 0
+    while True:
+        due = bulk.frame_query(
+            cursor,
+            "SELECT s.contract_id, b.id, s.currency, s.installments_due + 1, s.schedule_balance_minor, "
+            "s.carried_interest_minor, s.due_to_date_minor, s.oldest_unpaid_installment, "
+            "COALESCE(a.balance_minor, 0) "
+            f"FROM {STATE} s JOIN portfolio_contract c ON c.id = s.contract_id AND c.status = 'active' "
+            "JOIN ledger_ledgerbook b ON b.contract_id = s.contract_id "
+            "LEFT JOIN ledger_ledgeraccount a ON a.book_id = b.id AND a.code = %s "
+            "WHERE s.next_due_date <= %s",
+            [AccountCode.INTEREST_ACCRUED, as_of],
+            {
+                "contract_id": pl.Int64,
+                "book_id": pl.Int64,
+                "currency": pl.Utf8,
+                "n": pl.Int64,
+                "balance": pl.Int64,
+                "carried": pl.Int64,
+                "due_to_date": pl.Int64,
+                "oldest": pl.Int64,
+                "accrued": pl.Int64,
+            },
+        )
+        if due.is_empty():
+            return {"installments": total, "entries": posted}
+        reads.ids_load(cursor, vendor, due["contract_id"])
+        versions = reads.versions_read(cursor, vendor)
+        split = installment_split(governing_versions(due, versions))
+        posted += _installments_post(split, at)
+        nexts = due_date_of(split.select("contract_id", n=pl.col("n") + 1), versions)
+        state = split.join(
+            nexts.select("contract_id", next_due_date="due_date"), on="contract_id", how="left"
+        )
+        bulk.frame_update(
+            cursor,
+            vendor,
+            STATE,
+            "contract_id",
+            state.select(
+                "contract_id",
+                installments_due=pl.col("n"),
+                schedule_balance_minor=pl.col("balance_after"),
+                carried_interest_minor=pl.col("carried_after"),
+                last_due_date=pl.col("due_date"),
+                last_installment_minor=pl.col("payment"),
+                due_to_date_minor=pl.col("due_to_date") + pl.col("payment"),
+                next_due_date=pl.col("next_due_date"),
+                oldest_unpaid_installment=pl.coalesce("oldest", "n"),
+                refresh_pending=pl.lit(True),
+                changed_date=pl.lit(as_of),
+            ),
+        )
+        total += split.height
+
+
+def _installments_post(split: pl.DataFrame, at: datetime) -> int:
+    """Post the installments' entries as `ledger.operations.installment_fall_due` would, in bulk."""
+    owing = split.filter((pl.col("principal") > 0) | (pl.col("interest") > 0)).with_columns(
+        idempotency_key=ledger_batch.installment_key(pl.col("contract_id"), pl.col("n")),
+        from_accrued=pl.min_horizontal(pl.max_horizontal(pl.col("accrued"), pl.lit(0)), pl.col("interest")),
+    )
+    if owing.is_empty():
+        return 0
+    entries = owing.select(
+        "idempotency_key",
+        "book_id",
+        reason_code=pl.lit(ledger_batch.fell_due_reason()),
+        effective_date=pl.col("due_date"),
+        memo=pl.format("installment {} due", pl.col("n")),
+        fingerprint=ledger_batch.installment_fingerprints(
+            owing.select("book_id", "due_date", installment="n", interest="interest", principal="principal")
+        ),
+    )
+
+    def lines(code: str, amount: pl.Expr, installment: bool) -> pl.DataFrame:
+        return owing.select(
+            "idempotency_key",
+            code=pl.lit(code),
+            amount_minor=amount,
+            currency="currency",
+            installment=pl.col("n") if installment else pl.lit(None, pl.Int64),
+        ).filter(pl.col("amount_minor") != 0)
+
+    postings = pl.concat(
+        [
+            lines(AccountCode.PRINCIPAL_DUE, pl.col("principal"), True),
+            lines(AccountCode.PRINCIPAL, -pl.col("principal"), False),
+            lines(AccountCode.INTEREST_DUE, pl.col("interest"), True),
+            lines(AccountCode.INTEREST_ACCRUED, -pl.col("from_accrued"), False),
+            lines(AccountCode.INTEREST_INCOME, pl.col("from_accrued") - pl.col("interest"), False),
+        ]
+    )
+    return ledger_batch.entries_post_bulk(entries=entries, postings=postings, at=at).posted
+
+
+def arrears_refresh(cursor: Any, vendor: str, as_of: date, after_entry_id: int) -> tuple[dict[str, int], int]:
+    """Work out again the arrears of every account whose book moved since `after_entry_id`.
+
+    Returns the counts and the new watermark (the highest journal entry id seen).
+    """
+    changed, high = ledger_batch.changed_books(after_entry_id=after_entry_id)
+    if changed.height:
+        reads.ids_load(cursor, vendor, changed["contract_id"], "cob_changed")
+        cursor.execute(
+            f"UPDATE {STATE} SET refresh_pending = TRUE "
+            "WHERE contract_id IN (SELECT contract_id FROM cob_changed) AND refresh_pending = FALSE"
+        )
+        # An entry that is neither an installment falling due nor a receipt allocated (a reversal,
+        # an unwound receipt, a manual entry) can move the oldest unpaid installment back.
+        unusual = bulk.frame_query(
+            cursor,
+            "SELECT DISTINCT b.contract_id FROM ledger_journalentry j "
+            "JOIN ledger_ledgerbook b ON b.id = j.book_id WHERE j.id > %s AND j.id <= %s "
+            "AND j.reason_code NOT IN (%s, %s, %s)",
+            [after_entry_id, high, "installment_fell_due", "receipt_allocated", LATE_FEE_REASON],
+            {"contract_id": pl.Int64},
+        )
+    else:
+        unusual = pl.DataFrame(schema={"contract_id": pl.Int64})
+    pending = bulk.frame_query(
+        cursor,
+        "SELECT s.contract_id, b.id, s.due_to_date_minor, COALESCE(s.oldest_unpaid_installment, "
+        f"s.installments_due + 1), {bulk.sql_epoch_days(vendor, 's.last_due_date')} "
+        f"FROM {STATE} s JOIN ledger_ledgerbook b ON b.contract_id = s.contract_id "
+        "WHERE s.refresh_pending = TRUE",
+        [],
+        {
+            "contract_id": pl.Int64,
+            "book_id": pl.Int64,
+            "due_to_date": pl.Int64,
+            "lower": pl.Int64,
+            "last_due_date": pl.Date,
+        },
+    )
+    if pending.is_empty():
+        return {"refreshed": 0}, high
+    pending = pending.with_columns(
+        lower=pl.when(pl.col("contract_id").is_in(unusual["contract_id"].implode()))
+        .then(1)
+        .otherwise(pl.col("lower"))
+    )
+    bulk.temp_table_load(cursor, vendor, "cob_pending", pending.select("contract_id", "book_id", "lower"))
+    marks = ", ".join(["%s"] * len(RECEIVABLE_CODES))
+    balances = bulk.frame_query(
+        cursor,
+        "SELECT t.contract_id, "
+        f"COALESCE(SUM(CASE WHEN a.code IN ({marks}) THEN a.balance_minor ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN a.code IN (%s, %s) THEN a.balance_minor ELSE 0 END), 0) "
+        "FROM cob_pending t LEFT JOIN ledger_ledgeraccount a ON a.book_id = t.book_id GROUP BY t.contract_id",
+        [*RECEIVABLE_CODES, AccountCode.PRINCIPAL_DUE, AccountCode.INTEREST_DUE],
+        {"contract_id": pl.Int64, "receivable": pl.Int64, "owed": pl.Int64},
+    )
+    outstanding = bulk.frame_query(
+        cursor,
+        "SELECT t.contract_id, p.installment, SUM(p.amount_minor) FROM cob_pending t "
+        "JOIN ledger_ledgeraccount a ON a.book_id = t.book_id AND a.code IN (%s, %s) "
+        "JOIN ledger_posting p ON p.account_id = a.id AND p.installment >= t.lower "
+        "GROUP BY t.contract_id, p.installment HAVING SUM(p.amount_minor) > 0",
+        [AccountCode.PRINCIPAL_DUE, AccountCode.INTEREST_DUE],
+        {"contract_id": pl.Int64, "installment": pl.Int64, "amount": pl.Int64},
+    )
+    unpaid = outstanding.group_by("contract_id").agg(
+        oldest=pl.col("installment").min(), missed=pl.len().cast(pl.Int64)
+    )
+    reads.ids_load(cursor, vendor, unpaid["contract_id"])
+    oldest_dates = due_date_of(
+        unpaid.select("contract_id", n="oldest"), reads.versions_read(cursor, vendor)
+    ).select("contract_id", oldest_date="due_date")
+    fresh = (
+        pending.join(balances, on="contract_id", how="left")
+        .join(unpaid, on="contract_id", how="left")
+        .join(oldest_dates, on="contract_id", how="left")
+        .with_columns(arrears=pl.max_horizontal(pl.col("owed").fill_null(0), pl.lit(0)))
+    )
+    in_arrears = pl.col("arrears") > 0
+    bulk.frame_update(
+        cursor,
+        vendor,
+        STATE,
+        "contract_id",
+        fresh.select(
+            "contract_id",
+            receivable_minor=pl.col("receivable").fill_null(0),
+            arrears_minor="arrears",
+            paid_to_date_minor=pl.max_horizontal(pl.col("due_to_date") - pl.col("arrears"), pl.lit(0)),
+            installments_missed=pl.when(in_arrears).then(pl.col("missed").fill_null(0)).otherwise(0),
+            oldest_unpaid_installment=pl.when(in_arrears).then(pl.col("oldest")).otherwise(None),
+            oldest_unpaid_due_date=pl.when(in_arrears)
+            .then(pl.coalesce("oldest_date", "last_due_date", pl.lit(as_of)))
+            .otherwise(None),
+            refresh_pending=pl.lit(False),
+            changed_date=pl.lit(as_of),
+        ),
+    )
+    return {"refreshed": fresh.height, "books_moved": changed.height}, high
+
+
+def late_fees_assess(cursor: Any, vendor: str, as_of: date, at: datetime) -> dict[str, int]:
+    """Charge each product's late fee on the installments still unpaid when their grace days end."""
+    products = reads.products_read(cursor).filter((pl.col("fixed_minor") > 0) | (pl.col("percent_e4") > 0))
+    if products.is_empty():
+        return {"late_fees": 0}
+    clauses = " OR ".join(["(s.product_code = %s AND s.last_due_date = %s)"] * products.height)
+    params: list[Any] = []
+    for code, grace in products.select("product_code", "grace_days").iter_rows():
+        params += [code, as_of - timedelta(days=grace)]
+    late = bulk.frame_query(
+        cursor,
+        "SELECT s.contract_id, b.id, s.currency, s.product_code, s.installments_due, "
+        f"s.last_installment_minor FROM {STATE} s "
+        "JOIN portfolio_contract c ON c.id = s.contract_id AND c.status = 'active' "
+        "JOIN ledger_ledgerbook b ON b.contract_id = s.contract_id "
+        f"WHERE s.arrears_minor > 0 AND ({clauses})",
+        params,
+        {
+            "contract_id": pl.Int64,
+            "book_id": pl.Int64,
+            "currency": pl.Utf8,
+            "product_code": pl.Utf8,
+            "n": pl.Int64,
+            "installment_minor": pl.Int64,
+        },
+    )
+    if late.is_empty():
+        return {"late_fees": 0}
+    percent_fee = pl.col("installment_minor").cast(pl.Int128) * pl.col("percent_e4")
+    fees = late.join(products, on="product_code").with_columns(
+        fee=pl.when(pl.col("percent_e4") > 0)
+        .then(((percent_fee * 2 + 100 * 10_000) // (2 * 100 * 10_000)).cast(pl.Int64))
+        .otherwise(pl.col("fixed_minor"))
+    )
+    fees = fees.with_columns(
+        fee=pl.min_horizontal("fee", pl.col("cap_minor").fill_null(pl.col("fee")))
+    ).with_columns(fee=pl.min_horizontal("fee", pl.col("max_cost_minor").fill_null(pl.col("fee"))))
+    fees = fees.filter(pl.col("fee") > 0).with_columns(
+        idempotency_key=pl.format("arrears:{}:late-fee:{}", pl.col("contract_id"), pl.col("n"))
+    )
+    if fees.is_empty():
+        return {"late_fees": 0}
+    entries = fees.select(
+        "idempotency_key",
+        "book_id",
+        reason_code=pl.lit(LATE_FEE_REASON),
+        effective_date=pl.lit(as_of),
+        memo=pl.lit(f"fee {LATE_FEE_REASON}"),
+        fingerprint=_fee_fingerprints(fees, as_of),
+    )
+    postings = pl.concat(
+        [
+            fees.select(
+                "idempotency_key",
+                code=pl.lit(AccountCode.FEES_DUE.value),
+                amount_minor="fee",
+                currency="currency",
+                installment="n",
+            ),
+            fees.select(
+                "idempotency_key",
+                code=pl.lit(AccountCode.FEE_INCOME.value),
+                amount_minor=-pl.col("fee"),
+                currency="currency",
+                installment=pl.lit(None, pl.Int64),
+            ),
+        ]
+    )
+    result = ledger_batch.entries_post_bulk(entries=entries, postings=postings, at=at)
+    _receivables_refresh(cursor, vendor, as_of, fees.select("contract_id", "book_id"))
+    return {"late_fees": result.posted}
+
+
+def _receivables_refresh(cursor: Any, vendor: str, as_of: date, books: pl.DataFrame) -> None:
+    """Take the ledger's receivable balance of these accounts into their state."""
+    bulk.temp_table_load(cursor, vendor, "cob_books", books)
+    marks = ", ".join(["%s"] * len(RECEIVABLE_CODES))
+    receivable = bulk.frame_query(
+        cursor,
+        "SELECT t.contract_id, COALESCE(SUM(a.balance_minor), 0) FROM cob_books t "
+        f"LEFT JOIN ledger_ledgeraccount a ON a.book_id = t.book_id AND a.code IN ({marks}) "
+        "GROUP BY t.contract_id",
+        list(RECEIVABLE_CODES),
+        {"contract_id": pl.Int64, "receivable_minor": pl.Int64},
+    )
+    bulk.frame_update(
+        cursor, vendor, STATE, "contract_id", receivable.with_columns(changed_date=pl.lit(as_of))
+    )
+
+
+def _fee_fingerprints(fees: pl.DataFrame, as_of: date) -> pl.Series:
+    """What `ledger.operations.fee_assess` fingerprints, so a per-account retry matches the batch."""
+    text = fees.select(
+        pl.format(
+            '{{"book":{},"effective_date":"{}","lines":[["fee_income",{},"{}",0],["fees_due",{},"{}",{}]],'
+            '"memo":"fee {}","reason_code":"{}","receipt":null,"reverses":null}}',
+            pl.col("book_id"),
+            pl.lit(as_of.isoformat()),
+            -pl.col("fee"),
+            pl.col("currency"),
+            pl.col("fee"),
+            pl.col("currency"),
+            pl.col("n"),
+            pl.lit(LATE_FEE_REASON),
+            pl.lit(LATE_FEE_REASON),
+        )
+    ).to_series()
+    return pl.Series("fingerprint", [hashlib.sha256(v.encode()).hexdigest() for v in text], dtype=pl.Utf8)
+
+
+def buckets_update(cursor: Any, vendor: str, as_of: date) -> dict[str, int]:
+    """Place every account that changed today, or crossed a bucket boundary today, in its bucket;
+    record each move as a transition and flag accounts in arrears for the collections strategies."""
+    schemes = reads.schemes_read(cursor)
+    boundaries = sorted({b for _, text, _ in schemes for b in boundaries_parse(text)})
+    crossing = [as_of - timedelta(days=b) for b in boundaries]
+    marks = ", ".join(["%s"] * len(crossing))
+    days = bulk.sql_epoch_days
+    candidates = bulk.frame_query(
+        cursor,
+        "SELECT s.contract_id, s.product_code, s.bucket, s.arrears_minor, s.receivable_minor, "
+        f"{days(vendor, 's.oldest_unpaid_due_date')}, s.collections_flag FROM {STATE} s "
+        f"WHERE s.changed_date = %s OR s.oldest_unpaid_due_date IN ({marks})",
+        [as_of, *crossing],
+        {
+            "contract_id": pl.Int64,
+            "product_code": pl.Utf8,
+            "bucket": pl.Utf8,
+            "arrears": pl.Int64,
+            "receivable": pl.Int64,
+            "oldest": pl.Date,
+            "flagged": pl.Boolean,
+        },
+    )
+    if candidates.is_empty():
+        return {"transitions": 0}
+    placed = candidates.with_columns(
+        dpd=pl.when(pl.col("arrears") > 0)
+        .then((pl.lit(as_of) - pl.col("oldest")).dt.total_days())
+        .otherwise(0)
+        .cast(pl.Int64)
+    ).with_columns(new_bucket=_bucket_expr(schemes))
+    placed = placed.with_columns(
+        rank=_rank_expr(schemes, "new_bucket"), old_rank=_rank_expr(schemes, "bucket")
+    )
+    moved = placed.filter(pl.col("new_bucket") != pl.col("bucket"))
+    if moved.is_empty():
+        return {"transitions": 0}
+    transitions = moved.filter(pl.col("bucket") != NOT_STARTED).select(
+        "contract_id",
+        business_date=pl.lit(as_of),
+        from_bucket="bucket",
+        to_bucket="new_bucket",
+        kind=pl.when(pl.col("new_bucket") == CURRENT)
+        .then(pl.lit("cure"))
+        .when(pl.col("rank") > pl.col("old_rank"))
+        .then(pl.lit("roll_forward"))
+        .otherwise(pl.lit("roll_back")),
+        days_past_due="dpd",
+        arrears_minor="arrears",
+        receivable_minor="receivable",
+    )
+    bulk.frame_insert(cursor, vendor, "arrears_buckettransition", transitions)
+    in_arrears = pl.col("new_bucket") != CURRENT
+    bulk.frame_update(
+        cursor,
+        vendor,
+        STATE,
+        "contract_id",
+        moved.select(
+            "contract_id",
+            bucket="new_bucket",
+            bucket_since_date=pl.lit(as_of),
+            collections_flag=in_arrears,
+            flagged_date=pl.when(in_arrears).then(pl.lit(as_of)).otherwise(None),
+            changed_date=pl.lit(as_of),
+        ),
+    )
+    return {"transitions": transitions.height, "flagged": moved.filter(in_arrears).height}
+
+
+def _scheme_of(schemes: list[tuple[str, str, list[str]]]) -> tuple[str, dict[str, str]]:
+    default = next((code for code, _, products in schemes if not products), schemes[0][0])
+    return default, {product: code for code, _, products in schemes for product in products}
+
+
+def _bucket_expr(schemes: list[tuple[str, str, list[str]]]) -> pl.Expr:
+    default, by_product = _scheme_of(schemes)
+    boundaries = {code: buckets_from_boundaries(boundaries_parse(text)) for code, text, _ in schemes}
+
+    def placing(code: str) -> pl.Expr:
+        expr = pl.lit(CURRENT)
+        for bucket in boundaries[code][1:]:
+            expr = pl.when(pl.col("dpd") >= bucket.min_days).then(pl.lit(bucket.code)).otherwise(expr)
+        return expr
+
+    expr = placing(default)
+    for product, code in by_product.items():
+        expr = pl.when(pl.col("product_code") == product).then(placing(code)).otherwise(expr)
+    return expr
+
+
+def _rank_expr(schemes: list[tuple[str, str, list[str]]], column: str) -> pl.Expr:
+    """A bucket's position in its scheme (current is 0), to tell a roll forward from a roll back."""
+    ranks: dict[str, int] = {}
+    for _, text, _ in schemes:
+        for bucket in buckets_from_boundaries(boundaries_parse(text)):
+            ranks.setdefault(bucket.code, bucket.min_days)
+    return pl.col(column).replace_strict(ranks, default=-1, return_dtype=pl.Int64)
+
+
+def aged_debt_write(cursor: Any, vendor: str, as_of: date) -> dict[str, int]:
+    """Write the day's aged-debt totals: accounts, receivable and arrears per group and bucket."""
+    cursor.execute("DELETE FROM arrears_ageddebttotal WHERE business_date = %s", [as_of])
+    cursor.execute(
+        "INSERT INTO arrears_ageddebttotal (business_date, product_code, jurisdiction, currency, bucket, "
+        "accounts, balance_minor, arrears_minor) SELECT %s, product_code, jurisdiction, currency, bucket, "
+        f"COUNT(*), SUM(receivable_minor), SUM(arrears_minor) FROM {STATE} "
+        "WHERE receivable_minor <> 0 OR arrears_minor <> 0 "
+        "GROUP BY product_code, jurisdiction, currency, bucket",
+        [as_of],
+    )
+    return {"aged_debt_rows": max(cursor.rowcount, 0)}

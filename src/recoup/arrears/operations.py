@@ -1,0 +1,46 @@
+"""Writes of the arrears context: the nightly close of business over the whole book."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from recoup.arrears.batch.run import Progress, date_close
+from recoup.arrears.errors import CatchUpTooLong
+from recoup.arrears.models import CobRun, CobStatus
+
+MAX_CATCH_UP_DAYS = 366
+
+
+@dataclass(frozen=True)
+class CobResult:
+    as_of: date
+    dates: tuple[date, ...]  # the business dates closed by this call, oldest first
+    summaries: dict[str, dict[str, Any]] = field(default_factory=dict)  # per date, per step
+
+
+def cob_run(*, as_of: date, at: datetime, progress: Progress | None = None) -> CobResult:
+    """Close business up to `as_of`: every date after the last completed one, in order.
+
+    A first close runs `as_of` alone (initialising the arrears state of the whole book); a date
+    already closed is not run again, so a second call for the same date changes nothing.
+
+    Raises CatchUpTooLong (field "as_of") beyond MAX_CATCH_UP_DAYS missed dates.
+    """
+    last = (
+        CobRun.objects.filter(status=CobStatus.COMPLETED, business_date__lt=as_of)
+        .order_by("-business_date")
+        .values_list("business_date", flat=True)
+        .first()
+    )
+    start = as_of if last is None else last + timedelta(days=1)
+    days = (as_of - start).days + 1
+    if days > MAX_CATCH_UP_DAYS:
+        raise CatchUpTooLong(
+            f"as_of: {days} days since the last close of business on {last}; close them in steps",
+            field="as_of",
+        )
+    dates = tuple(start + timedelta(days=offset) for offset in range(days))
+    summaries = {d.isoformat(): date_close(d, at=at, progress=progress) for d in dates}
+    return CobResult(as_of=as_of, dates=dates, summaries=summaries)

@@ -1,0 +1,51 @@
+"""`recoup cob --as-of DATE [--json]`: the nightly close of business, catching up missed dates."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import UTC, date, datetime
+
+from recoup.cli.output import print_json, print_table
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as-of", required=True, type=date.fromisoformat, help="business date, YYYY-MM-DD")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    from recoup.arrears.operations import cob_run
+
+    started = time.perf_counter()
+    progress = _bar if sys.stderr.isatty() and not args.json else None
+    result = cob_run(as_of=args.as_of, at=datetime.now(tz=UTC), progress=progress)
+    seconds = round(time.perf_counter() - started, 3)
+    if args.json:
+        print_json(
+            {"as_of": result.as_of, "dates": result.dates, "seconds": seconds, "steps": result.summaries}
+        )
+        return 0
+    rows = [
+        [business_date, step, _counts(counts)]
+        for business_date, summary in result.summaries.items()
+        for step, counts in summary.items()
+    ]
+    print_table(["date", "step", "result"], rows)
+    print(f"closed {len(result.dates)} business date(s) up to {result.as_of} in {seconds} s")
+    return 0
+
+
+def _counts(counts: object) -> str:
+    if not isinstance(counts, dict):
+        return str(counts)
+    return ", ".join(f"{key} {value}" for key, value in counts.items())
+
+
+def _bar(business_date: date, step: str, done: int, total: int) -> None:
+    width = 30
+    filled = width * done // total
+    end = "\n" if done == total else ""
+    sys.stderr.write(f"\r{business_date} [{'#' * filled}{'.' * (width - filled)}] {step:<24}{end}")
+    sys.stderr.flush()

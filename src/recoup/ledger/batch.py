@@ -1,0 +1,214 @@
+"""Set-based posting: many journal entries on many books in a handful of statements.
+
+The same invariants as `operations.entry_post`: every entry balances per currency, posts in its
+book's currency, carries a non-empty reason code and an idempotency key; an entry whose key is
+already in the journal with the same fingerprint is skipped (so a re-run posts nothing twice),
+and with another fingerprint raises IdempotencyConflict. Kept balances move with the postings
+in one UPDATE … FROM. Rows travel through temporary tables (executemany on SQLite, COPY on
+PostgreSQL); nothing is looped over in Python but the loading of those tables.
+
+The caller owns the transaction (`transaction.atomic`): on an error nothing is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+import polars as pl
+from django.db import connection
+
+from recoup.kernel import bulk
+from recoup.ledger.errors import (
+    CurrencyNotOfBook,
+    EmptyEntry,
+    IdempotencyConflict,
+    InvalidIdempotencyKey,
+    InvalidReasonCode,
+    UnbalancedEntry,
+    UnknownAccount,
+    ZeroAmount,
+)
+from recoup.ledger.journal import MAX_KEY_LENGTH, MAX_REASON_LENGTH, moment_check
+from recoup.ledger.models import AccountCode
+from recoup.ledger.reasons import ReasonCode
+
+ENTRY_COLUMNS = ("idempotency_key", "book_id", "reason_code", "effective_date", "memo", "fingerprint")
+POSTING_COLUMNS = ("idempotency_key", "code", "amount_minor", "currency", "installment")
+
+
+@dataclass(frozen=True)
+class BulkPosted:
+    posted: int  # entries written now
+    skipped: int  # entries whose key was already in the journal with the same content
+    postings: int
+
+
+def entries_post_bulk(*, entries: pl.DataFrame, postings: pl.DataFrame, at: datetime) -> BulkPosted:
+    """Post every entry of `entries` with its lines from `postings` (joined on idempotency_key).
+
+    entries: idempotency_key, book_id, reason_code, effective_date, memo, fingerprint.
+    postings: idempotency_key, code, amount_minor (signed, debit positive), currency, installment.
+
+    Raises InvalidIdempotencyKey, InvalidReasonCode, UnknownAccount, ZeroAmount, EmptyEntry,
+    UnbalancedEntry, CurrencyNotOfBook, IdempotencyConflict, NaiveDatetime.
+    """
+    moment_check(at)
+    if entries.is_empty():
+        return BulkPosted(0, 0, 0)
+    entries = entries.select(ENTRY_COLUMNS)
+    postings = postings.select(POSTING_COLUMNS)
+    _check(entries, postings)
+    vendor = connection.vendor
+    keyed = entries.with_row_index("seq").with_columns(pl.col("seq").cast(pl.Int64))
+    lines = postings.join(keyed.select("idempotency_key", "seq"), on="idempotency_key").drop(
+        "idempotency_key"
+    )
+    with connection.cursor() as cursor:
+        bulk.temp_table_load(cursor, vendor, "bulk_entry", keyed)
+        bulk.temp_table_load(cursor, vendor, "bulk_posting", lines)
+        if vendor == "postgresql":
+            # The same row locks the per-account operations take, so their writers queue behind us.
+            cursor.execute(
+                "SELECT b.id FROM ledger_ledgerbook b WHERE b.id IN (SELECT book_id FROM bulk_entry) "
+                "ORDER BY b.id FOR UPDATE"
+            )
+        _currencies_check(cursor)
+        skipped = _existing_drop(cursor)
+        cursor.execute(
+            "INSERT INTO ledger_journalentry (idempotency_key, fingerprint, reason_code, book_id, "
+            "effective_date, posted_at, memo) SELECT idempotency_key, fingerprint, reason_code, book_id, "
+            "effective_date, %s, memo FROM bulk_entry ORDER BY seq",
+            [at],
+        )
+        cursor.execute(
+            "INSERT INTO ledger_ledgeraccount (book_id, code, currency, balance_minor) "
+            "SELECT DISTINCT e.book_id, p.code, b.currency, 0 FROM bulk_posting p "
+            "JOIN bulk_entry e ON e.seq = p.seq JOIN ledger_ledgerbook b ON b.id = e.book_id "
+            "WHERE NOT EXISTS (SELECT 1 FROM ledger_ledgeraccount a WHERE a.book_id = e.book_id "
+            "AND a.code = p.code)"
+        )
+        cursor.execute(
+            "INSERT INTO ledger_posting (entry_id, account_id, amount_minor, currency, installment) "
+            "SELECT j.id, a.id, p.amount_minor, p.currency, p.installment FROM bulk_posting p "
+            "JOIN bulk_entry e ON e.seq = p.seq "
+            "JOIN ledger_journalentry j ON j.idempotency_key = e.idempotency_key "
+            "JOIN ledger_ledgeraccount a ON a.book_id = e.book_id AND a.code = p.code ORDER BY p.seq"
+        )
+        written = cursor.rowcount
+        cursor.execute(
+            "UPDATE ledger_ledgeraccount SET balance_minor = ledger_ledgeraccount.balance_minor + d.delta "
+            "FROM (SELECT a.id AS account_id, SUM(p.amount_minor) AS delta FROM bulk_posting p "
+            "JOIN bulk_entry e ON e.seq = p.seq "
+            "JOIN ledger_ledgeraccount a ON a.book_id = e.book_id AND a.code = p.code GROUP BY a.id) d "
+            "WHERE ledger_ledgeraccount.id = d.account_id AND d.delta <> 0"
+        )
+        cursor.execute("DROP TABLE bulk_posting")
+        cursor.execute("DROP TABLE bulk_entry")
+    return BulkPosted(posted=keyed.height - skipped, skipped=skipped, postings=max(written, 0))
+
+
+def installment_fingerprints(frame: pl.DataFrame) -> pl.Series:
+    """The fingerprint `operations.installment_fall_due` gives each (book_id, installment, principal,
+    interest, due_date) row, so that a per-account retry recognises what the batch posted."""
+    text = frame.select(
+        pl.format(
+            '{{"act":"installment_fall_due","book":{},"due_date":"{}","installment":{},"interest":{},'
+            '"principal":{}}}',
+            pl.col("book_id"),
+            pl.col("due_date").dt.to_string("%Y-%m-%d"),
+            pl.col("installment"),
+            pl.col("interest"),
+            pl.col("principal"),
+        )
+    ).to_series()
+    return pl.Series(
+        "fingerprint", [hashlib.sha256(value.encode()).hexdigest() for value in text], dtype=pl.Utf8
+    )
+
+
+def installment_key(contract_id: pl.Expr, installment: pl.Expr) -> pl.Expr:
+    """The idempotency key `operations.installment_fall_due` uses."""
+    return pl.format("ledger:{}:installment:{}:due", contract_id, installment)
+
+
+def fell_due_reason() -> str:
+    return str(ReasonCode.INSTALLMENT_FELL_DUE)
+
+
+def changed_books(*, after_entry_id: int) -> tuple[pl.DataFrame, int]:
+    """Books with an entry after `after_entry_id`, and the highest entry id now in the journal."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM ledger_journalentry")
+        high = int(cursor.fetchone()[0])
+        frame = bulk.frame_query(
+            cursor,
+            "SELECT DISTINCT b.id, b.contract_id FROM ledger_journalentry j "
+            "JOIN ledger_ledgerbook b ON b.id = j.book_id WHERE j.id > %s AND j.id <= %s",
+            [after_entry_id, high],
+            {"book_id": pl.Int64, "contract_id": pl.Int64},
+        )
+    return frame, high
+
+
+def _check(entries: pl.DataFrame, postings: pl.DataFrame) -> None:
+    keys = entries["idempotency_key"]
+    if keys.null_count() or (keys.str.strip_chars().str.len_chars() == 0).any():
+        raise InvalidIdempotencyKey("an idempotency key is required", field="idempotency_key")
+    if (keys.str.len_chars() > MAX_KEY_LENGTH).any() or keys.n_unique() != keys.len():
+        raise InvalidIdempotencyKey(
+            f"idempotency keys are unique and at most {MAX_KEY_LENGTH} characters", field="idempotency_key"
+        )
+    reasons = entries["reason_code"]
+    if (reasons.str.strip_chars().str.len_chars() == 0).any() or (
+        reasons.str.len_chars() > MAX_REASON_LENGTH
+    ).any():
+        raise InvalidReasonCode("every entry needs a reason code", field="reason_code")
+    unknown = postings.filter(~pl.col("code").is_in(list(AccountCode.values)))
+    if unknown.height:
+        raise UnknownAccount(f"no account {unknown['code'][0]!r} in the chart", field="lines.code")
+    if (postings["amount_minor"] == 0).any():
+        raise ZeroAmount("a line of zero says nothing", field="lines.amount")
+    with_lines = postings["idempotency_key"].unique()
+    if not keys.is_in(with_lines.implode()).all() or not with_lines.is_in(keys.implode()).all():
+        raise EmptyEntry("every entry needs lines, and every line an entry", field="lines")
+    off = (
+        postings.group_by("idempotency_key", "currency")
+        .agg(pl.col("amount_minor").sum())
+        .filter(pl.col("amount_minor") != 0)
+    )
+    if off.height:
+        raise UnbalancedEntry(f"entry {off['idempotency_key'][0]!r} does not balance", field="lines")
+
+
+def _currencies_check(cursor: object) -> None:
+    cursor.execute(  # type: ignore[attr-defined]
+        "SELECT e.idempotency_key FROM bulk_posting p JOIN bulk_entry e ON e.seq = p.seq "
+        "JOIN ledger_ledgerbook b ON b.id = e.book_id WHERE p.currency <> b.currency LIMIT 1"
+    )
+    row = cursor.fetchone()  # type: ignore[attr-defined]
+    if row is not None:
+        raise CurrencyNotOfBook(f"entry {row[0]!r} posts in a currency not of its book", field="lines.amount")
+
+
+def _existing_drop(cursor: object) -> int:
+    """Drop from the batch what the journal already holds; refuse a key reused for other content."""
+    cursor.execute(  # type: ignore[attr-defined]
+        "SELECT e.idempotency_key FROM bulk_entry e JOIN ledger_journalentry j "
+        "ON j.idempotency_key = e.idempotency_key WHERE j.fingerprint <> e.fingerprint LIMIT 1"
+    )
+    conflict = cursor.fetchone()  # type: ignore[attr-defined]
+    if conflict is not None:
+        raise IdempotencyConflict(
+            f"idempotency key {conflict[0]!r} was used for a different entry", field="idempotency_key"
+        )
+    cursor.execute(  # type: ignore[attr-defined]
+        "DELETE FROM bulk_posting WHERE seq IN (SELECT e.seq FROM bulk_entry e JOIN ledger_journalentry j "
+        "ON j.idempotency_key = e.idempotency_key)"
+    )
+    cursor.execute(  # type: ignore[attr-defined]
+        "DELETE FROM bulk_entry WHERE idempotency_key IN (SELECT idempotency_key FROM ledger_journalentry "
+        "WHERE idempotency_key IN (SELECT idempotency_key FROM bulk_entry))"
+    )
+    return int(cursor.rowcount)  # type: ignore[attr-defined]

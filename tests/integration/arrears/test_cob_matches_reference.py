@@ -1,0 +1,105 @@
+"""On a random book, the set-based close of business leaves exactly what the per-account reference does."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.db import transaction
+
+from recoup.arrears.operations import cob_run
+from recoup.ledger.queries import ledger_verify, receivable_totals
+from recoup.portfolio.demo import demo_load
+from recoup.portfolio.models import Contract
+from recoup.portfolio.operations import payment_apply
+from tests.integration.arrears import snapshots
+from tests.integration.arrears.reference import reference_module
+
+START = date(2025, 3, 20)
+DAYS = 45
+AT = datetime(2025, 6, 1, 23, 0, tzinfo=UTC)
+
+
+def _payments_of(day: date, accounts: list[str]) -> None:
+    """The same customers pay the same amounts on the same days in both runs."""
+    rng = random.Random(day.toordinal())
+    for account in accounts:
+        if rng.random() < 0.06:
+            amount = rng.choice(["150.00", "320.55", "499.99", "75.10"])
+            payment_apply(
+                account_number=account,
+                amount=amount,
+                received_date=day,
+                reference=f"pay {day}",
+                idempotency_key=f"test-pay:{account}:{day}",
+                at=AT,
+            )
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _run(close: object, accounts: list[str]) -> dict[str, object]:
+    captured: dict[str, object] = {}
+    try:
+        with transaction.atomic():
+            for offset in range(DAYS):
+                day = START + timedelta(days=offset)
+                _payments_of(day, accounts)
+                close(day)  # type: ignore[operator]
+            captured = {
+                "states": snapshots.states(),
+                "transitions": snapshots.transitions(),
+                "ledger": snapshots.ledger(),
+            }
+            raise _Rollback
+    except _Rollback:
+        pass
+    return captured
+
+
+@pytest.mark.django_db
+def test_the_batch_leaves_the_state_transitions_and_ledger_the_reference_leaves() -> None:
+    demo_load(accounts=40, seed=9, as_of=START - timedelta(days=1))
+    accounts = list(Contract.objects.order_by("pk").values_list("account_number", flat=True))
+    reference = reference_module()
+
+    expected = _run(lambda day: reference.reference_close(day, at=AT), accounts)
+    actual = _run(lambda day: cob_run(as_of=day, at=AT), accounts)
+
+    assert actual["states"] == expected["states"]
+    assert actual["transitions"] == expected["transitions"]
+    assert actual["ledger"] == expected["ledger"]
+    assert len(expected["transitions"]) > 0  # type: ignore[arg-type]
+
+
+@pytest.mark.django_db
+def test_aged_debt_totals_equal_the_ledgers_receivable_balances() -> None:
+    demo_load(accounts=30, seed=4, as_of=START)
+
+    cob_run(as_of=START, at=AT)
+    cob_run(as_of=START + timedelta(days=20), at=AT)
+
+    last = START + timedelta(days=20)
+    rows = [row for row in snapshots.aged_debt() if row[0] == last]
+    ledger_total = sum(
+        m.minor for m in receivable_totals(Contract.objects.values_list("pk", flat=True)).values()
+    )
+    assert sum(row[6] for row in rows) == ledger_total
+    assert sum(row[5] for row in rows) == len(
+        [m for m in receivable_totals(Contract.objects.values_list("pk", flat=True)).values() if m.minor]
+    )
+    assert ledger_verify() == []
+
+
+@pytest.mark.django_db
+def test_a_second_run_for_the_same_date_changes_nothing() -> None:
+    demo_load(accounts=20, seed=6, as_of=START)
+    cob_run(as_of=START + timedelta(days=10), at=AT)
+    before = (snapshots.states(), snapshots.transitions(), snapshots.ledger(), snapshots.aged_debt())
+
+    cob_run(as_of=START + timedelta(days=10), at=AT)
+
+    assert (snapshots.states(), snapshots.transitions(), snapshots.ledger(), snapshots.aged_debt()) == before
