@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "contract": ("recoup.cli.contract", "book contracts from a JSON file"),
     "ledger": ("recoup.cli.ledger", "trial balance and balance verification"),
     "demo": ("recoup.cli.demo", "load a realistic demo book (same seed, same book)"),
+    "generate": ("recoup.cli.generate", "generate a large realistic book in bulk, for measuring with"),
     "token": ("recoup.cli.token", "issue API bearer tokens"),
     "cob": ("recoup.cli.cob", "close of business: installments due, fees, arrears, buckets, aged debt"),
     "report": ("recoup.cli.report", "aged debt and roll rates as a table, CSV, JSON or XLSX"),

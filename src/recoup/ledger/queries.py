@@ -159,14 +159,15 @@ def receivable_totals(contract_ids: Iterable[int]) -> dict[int, Money]:
 
 
 def last_installments_due(contract_ids: Iterable[int]) -> dict[int, int]:
-    """The highest installment number that has fallen due (and not been reversed) per contract.
+    """The highest installment number that has fallen due (and not been reversed) per contract,
+    counting those a conversion's opening entry made due.
 
     Contracts with nothing fallen due are left out.
     """
     rows = (
         Posting.objects.filter(
             account__book__contract_id__in=list(contract_ids),
-            entry__reason_code=ReasonCode.INSTALLMENT_FELL_DUE,
+            entry__reason_code__in=[ReasonCode.INSTALLMENT_FELL_DUE, ReasonCode.CONVERSION_OPENING],
             entry__reversed_by__isnull=True,
             installment__isnull=False,
         )
