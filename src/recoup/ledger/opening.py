@@ -9,8 +9,10 @@ up to the conversion date:
     Dr interest_due       per installment still unpaid, with its number
     Dr cash_clearing      what the customer paid
     Cr funding            the amount financed
-    Cr interest_income    the interest that fell due, carrying the number of the last
-                          installment that fell due (how `last_installments_due` knows)
+    Cr interest_income    the interest that fell due
+
+The last installment due is shown gross (Dr what fell due, Cr what was paid of it), so that a
+book shows the last installment that fell due, as one posted installment by installment does.
 
 Kept balances are written equal to the postings, the fingerprint is the journal's, and on
 PostgreSQL the per-row balance triggers stand aside while a chunk loads (every entry is
@@ -59,6 +61,8 @@ class Openings:
     paid: Ints
     interest_income: Ints
     installments_due: Ints
+    last_principal: Ints  # principal and interest of the last installment due
+    last_interest: Ints
     unpaid_interest: Ints
     unpaid_principal: Ints
 
@@ -125,6 +129,27 @@ def balance_checks_deferred_to_verify() -> Iterator[None]:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
+def _last_due_gross(
+    openings: Openings, row: int, due_count: int, owed: list[tuple[str, int, int]]
+) -> list[tuple[str, int, int]]:
+    """The unpaid lines, with the last installment due shown gross: Dr what fell due, Cr what was
+    paid of it. So every book shows, as installments do when they fall due one by one, the last
+    installment that fell due, paid or not."""
+    if not due_count:
+        return owed
+    column = due_count - 1
+    for code, gross, unpaid in (
+        (AccountCode.PRINCIPAL_DUE.value, openings.last_principal, openings.unpaid_principal),
+        (AccountCode.INTEREST_DUE.value, openings.last_interest, openings.unpaid_interest),
+    ):
+        fell_due, left = int(gross[row]), int(unpaid[row, column])
+        if fell_due > 0:
+            kept = [line for line in owed if (line[0], line[2]) != (code, due_count)]
+            paid = [(code, left - fell_due, due_count)] if left < fell_due else []
+            return [*kept, (code, fell_due, due_count), *paid]
+    return owed
+
+
 def openings_write(loader: BulkLoader, openings: Openings) -> tuple[int, int]:
     """Open each contract's book and post its opening entry; returns (entries, postings) written.
 
@@ -164,10 +189,10 @@ def openings_write(loader: BulkLoader, openings: Openings) -> tuple[int, int]:
     ):
         lines: list[tuple[str, int, int | None]] = [
             (AccountCode.PRINCIPAL.value, not_due, None),
-            *due_lines.get(row, ()),
+            *_last_due_gross(openings, row, due_count, due_lines.get(row, [])),
             (AccountCode.FUNDING.value, -financed, None),
             (AccountCode.CASH_CLEARING.value, paid, None),
-            (AccountCode.INTEREST_INCOME.value, -income, due_count or None),
+            (AccountCode.INTEREST_INCOME.value, -income, None),
         ]
         balances: dict[str, int] = {}
         for code, amount, _ in lines:

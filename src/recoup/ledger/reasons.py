@@ -11,6 +11,5 @@ class ReasonCode(StrEnum):
     RECEIPT_UNWOUND = "receipt_unwound"
     # ...and allocated afresh against what is then outstanding.
     RECEIPT_REPLAYED = "receipt_replayed"
-    # A book taken over from another system: one entry of opening balances (ledger/opening.py),
-    # whose interest income line carries the last installment it made due.
+    # A book taken over from another system: one entry of opening balances (ledger/opening.py).
     CONVERSION_OPENING = "conversion_opening"

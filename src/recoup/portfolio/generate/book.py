@@ -178,6 +178,8 @@ def _chunk_write(
             paid=balances.paid,
             interest_income=balances.interest_due_to_date,
             installments_due=balances.installments_due,
+            last_principal=balances.last_principal,
+            last_interest=balances.last_interest,
             unpaid_interest=balances.unpaid_interest,
             unpaid_principal=balances.unpaid_principal,
         ),

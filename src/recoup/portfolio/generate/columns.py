@@ -284,6 +284,8 @@ class Openings:
     paid: Ints  # cash received and allocated
     principal_not_due: Ints
     interest_due_to_date: Ints  # interest that fell due: the interest income recognised
+    last_principal: Ints  # principal and interest of the last installment due (0 when none is)
+    last_interest: Ints
     unpaid_interest: Ints  # (accounts, kept)
     unpaid_principal: Ints  # (accounts, kept)
 
@@ -308,8 +310,12 @@ def openings_build(terms: Terms, schedules: Schedules, payments: Payments, *, as
     before = np.cumsum(interest + principal, axis=1) - (interest + principal)
     to_interest = np.clip(paid[:, None] - before, 0, interest)
     to_principal = np.clip(paid[:, None] - before - interest, 0, principal)
+    due_count = fallen_due.sum(axis=1)
+    last = np.maximum(due_count - 1, 0)[:, None]
     return Openings(
-        installments_due=fallen_due.sum(axis=1),
+        installments_due=due_count,
+        last_principal=np.where(due_count > 0, np.take_along_axis(principal, last, axis=1)[:, 0], 0),
+        last_interest=np.where(due_count > 0, np.take_along_axis(interest, last, axis=1)[:, 0], 0),
         paid=paid,
         principal_not_due=terms.principal - principal.sum(axis=1),
         interest_due_to_date=interest.sum(axis=1),
