@@ -2,7 +2,7 @@
 
 Aged debt reads the totals each close of business leaves (a few hundred rows a date, whatever
 the size of the book). Roll rates are one set-based query over the bucket transitions: a GROUP BY
-finds each account's last transition on or before each date, and a second GROUP BY counts the
+finds each account's transitions either side of each date, and a second GROUP BY counts the
 accounts per pair of buckets.
 """
 
@@ -83,27 +83,32 @@ def _roll_counts_sql() -> str:
     product = Product._meta.db_table
     transition = BucketTransition._meta.db_table
     state = ArrearsState._meta.db_table
-    # The bucket at a date is the to_bucket of the account's last transition on or before it,
-    # else "current". One pass over the transitions up to the later date finds both days.
+    # The bucket at a date is the to_bucket of the account's last transition on or before it.
+    # With none, it is the from_bucket of its first transition after (a book converted in arrears
+    # gets no opening transition), else the bucket its arrears state has held all along, else
+    # "current". One GROUP BY over the transitions finds the four days for both dates.
     return f"""
-        WITH last_day AS (
+        WITH days AS (
             SELECT contract_id,
-                   MAX(CASE WHEN business_date <= %(from_date)s THEN business_date END) AS from_day,
-                   MAX(business_date) AS to_day
+                   MAX(CASE WHEN business_date <= %(from_date)s THEN business_date END) AS from_last,
+                   MIN(CASE WHEN business_date > %(from_date)s THEN business_date END) AS from_next,
+                   MAX(CASE WHEN business_date <= %(to_date)s THEN business_date END) AS to_last,
+                   MIN(CASE WHEN business_date > %(to_date)s THEN business_date END) AS to_next
             FROM {transition}
-            WHERE business_date <= %(to_date)s
             GROUP BY contract_id
         ),
         account AS (
             SELECT p.code AS product, c.jurisdiction AS jurisdiction, c.currency AS currency,
-                   COALESCE(tf.to_bucket, 'current') AS from_bucket,
-                   COALESCE(tt.to_bucket, 'current') AS to_bucket,
+                   COALESCE(fl.to_bucket, fn.from_bucket, s.bucket, 'current') AS from_bucket,
+                   COALESCE(tl.to_bucket, tn.from_bucket, s.bucket, 'current') AS to_bucket,
                    COALESCE(s.receivable_minor, 0) AS receivable_minor
             FROM {contract} c
             JOIN {product} p ON p.id = c.product_id
-            LEFT JOIN last_day d ON d.contract_id = c.id
-            LEFT JOIN {transition} tf ON tf.contract_id = c.id AND tf.business_date = d.from_day
-            LEFT JOIN {transition} tt ON tt.contract_id = c.id AND tt.business_date = d.to_day
+            LEFT JOIN days d ON d.contract_id = c.id
+            LEFT JOIN {transition} fl ON fl.contract_id = c.id AND fl.business_date = d.from_last
+            LEFT JOIN {transition} fn ON fn.contract_id = c.id AND fn.business_date = d.from_next
+            LEFT JOIN {transition} tl ON tl.contract_id = c.id AND tl.business_date = d.to_last
+            LEFT JOIN {transition} tn ON tn.contract_id = c.id AND tn.business_date = d.to_next
             LEFT JOIN {state} s ON s.contract_id = c.id
             WHERE c.origination_date <= %(from_date)s
         )
@@ -117,7 +122,9 @@ def _roll_counts_sql() -> str:
 def roll_rates_report(*, from_date: date, to_date: date, by: tuple[str, ...]) -> RollRateReport:
     """Where the accounts open on `from_date` stood on `to_date`, bucket by bucket, per group.
 
-    Each cell counts accounts and adds up their receivable after the latest close of business.
+    An account's bucket at a date is the one its last transition on or before the date moved it
+    to; before its first transition, the one that transition moved it from. Each cell counts
+    accounts and adds up their receivable after the latest close of business.
     Raises PeriodInvalid (field "from") when from_date is after to_date, DateNotClosed (field
     "to") when to_date is past the latest closed business date.
     """

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from recoup.arrears.buckets import DEFAULT_BUCKETS
-from recoup.arrears.models import BucketScheme
+from recoup.arrears.models import ArrearsState, BucketScheme
 from recoup.kernel.money import Money
 from recoup.reporting import queries
 from recoup.reporting.errors import DateNotClosed, PeriodInvalid
@@ -112,6 +112,21 @@ def test_roll_rates_over_a_single_day_leave_everyone_where_they_were():
     usd = report.matrices[1]
     assert [row.cells[i].accounts for i, row in enumerate(usd.rows)][:3] == [3, 1, 2]
     assert usd.accounts == 6  # on its own last day the newer account was open
+
+
+def test_an_account_converted_in_arrears_is_in_the_bucket_its_first_transition_left():
+    converted = contract_make(receivable_minor=9_000_00)  # the first close found it 30-59, no transition
+    transition_make(converted, date(2024, 6, 20), "30-59", "60-89")
+    unchanged = contract_make(receivable_minor=5_000_00)
+    ArrearsState.objects.filter(contract=unchanged).update(bucket="90-119")
+    total_make(TO, "current", 1, 1_00)
+
+    report = queries.roll_rates_report(from_date=FROM, to_date=TO, by=("currency",))
+
+    rows = {row.from_bucket: row for row in report.matrices[0].rows}
+    assert [(c.to_bucket, c.accounts) for c in rows["30-59"].cells if c.accounts] == [("60-89", 1)]
+    assert [(c.to_bucket, c.accounts) for c in rows["90-119"].cells if c.accounts] == [("90-119", 1)]
+    assert rows["current"].accounts == 0
 
 
 def test_roll_rates_refuse_a_start_after_the_end():
