@@ -8,7 +8,7 @@ RECOUP := $(VENV)/bin/recoup
 UV_VERSION := 0.13.9
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run install migrate demo test lint clean
+.PHONY: run install migrate demo test lint bench clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -42,6 +42,11 @@ test: install
 	scripts/ensure-os-packages
 	$(MAKE) --no-print-directory lint
 	scripts/test-both-databases
+
+# Times `recoup cob` on generated books (BENCH_SIZES="500000 1000000" for a shorter run) and
+# writes docs/benchmarks.md. Heavy: run it on a quiet machine.
+bench: install migrate
+	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var .mypy_cache .ruff_cache .hypothesis

@@ -56,11 +56,13 @@ def ledger() -> dict[str, Any]:
                 "book__contract_id", "code", "balance_minor"
             )
         ),
-        "entries": list(
-            JournalEntry.objects.order_by("idempotency_key").values_list(
-                "idempotency_key", "fingerprint", "effective_date", "reason_code"
-            )
-        ),
+        # A receipt's fingerprint names its row id, which PostgreSQL does not reuse after a rollback.
+        "entries": [
+            (key, "" if reason.startswith("receipt") else fingerprint, effective_date, reason)
+            for key, fingerprint, effective_date, reason in JournalEntry.objects.order_by(
+                "idempotency_key"
+            ).values_list("idempotency_key", "fingerprint", "effective_date", "reason_code")
+        ],
     }
 
 

@@ -60,6 +60,16 @@ def _run(close: object, accounts: list[str]) -> dict[str, object]:
     return captured
 
 
+def _differences(actual: object, expected: object) -> tuple[list[object], list[object]]:
+    """What one run has and the other has not, per kind of ledger row."""
+    only_actual, only_expected = [], []
+    for kind in ("balances", "entries"):
+        got, want = set(actual[kind]), set(expected[kind])  # type: ignore[index]
+        only_actual += sorted(got - want)
+        only_expected += sorted(want - got)
+    return only_actual, only_expected
+
+
 @pytest.mark.django_db
 def test_the_batch_leaves_the_state_transitions_and_ledger_the_reference_leaves() -> None:
     demo_load(accounts=40, seed=9, as_of=START - timedelta(days=1))
@@ -71,7 +81,7 @@ def test_the_batch_leaves_the_state_transitions_and_ledger_the_reference_leaves(
 
     assert actual["states"] == expected["states"]
     assert actual["transitions"] == expected["transitions"]
-    assert actual["ledger"] == expected["ledger"]
+    assert _differences(actual["ledger"], expected["ledger"]) == ([], [])
     assert len(expected["transitions"]) > 0  # type: ignore[arg-type]
 
 

@@ -1,0 +1,164 @@
+# ruff: noqa: S603 - runs the project's own commands with arguments built here
+"""`make bench`: time `recoup cob` on generated books of growing size, on SQLite and PostgreSQL.
+
+For each size it builds a book with `recoup generate`, runs the first close of business (which
+initialises the arrears state of every account) and then one ordinary night, timing each with
+/usr/bin/time (wall seconds and peak resident memory of the child). It times the aged-debt report
+when `recoup report aged-debt` exists, and at BENCH_REFERENCE_SIZE the per-account reference cycle
+(bench/reference.py) for the ratio. The table goes to docs/benchmarks.md.
+
+Environment: BENCH_SIZES (default "500000 1000000 2000000 4000000"), BENCH_DATABASES
+("sqlite postgresql"), BENCH_REFERENCE_SIZE (default 100000; 0 skips it), BENCH_AS_OF.
+Books live under bench/data/, which git ignores.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data"
+RECOUP = str(ROOT / ".venv" / "bin" / "recoup")
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+AS_OF = date.fromisoformat(os.environ.get("BENCH_AS_OF", "2025-06-10"))
+SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "500000 1000000 2000000 4000000").split()]
+DATABASES = os.environ.get("BENCH_DATABASES", "sqlite postgresql").split()
+REFERENCE_SIZE = int(os.environ.get("BENCH_REFERENCE_SIZE", "100000"))
+
+REFERENCE_SCRIPT = """
+import os, sys, time
+from datetime import UTC, date, datetime
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "recoup.settings")
+import django; django.setup()
+sys.path.insert(0, sys.argv[1])
+from reference import reference_close
+started = time.perf_counter()
+count = reference_close(date.fromisoformat(sys.argv[2]), at=datetime.now(tz=UTC))
+print(count, time.perf_counter() - started)
+"""
+
+
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, int, str]:
+    """Run a command; its wall seconds, peak memory in KiB and standard output."""
+    wrapped = ["/usr/bin/time", "-f", "TIME %e %M", *command]
+    result = subprocess.run(wrapped, env=env, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr[-2000:]}")
+    line = next(x for x in result.stderr.splitlines()[::-1] if x.startswith("TIME "))
+    _, seconds, kib = line.split()
+    return float(seconds), int(kib), result.stdout
+
+
+def database(kind: str, size: int) -> tuple[dict[str, str], Path | None]:
+    env = {**os.environ, "DJANGO_ALLOW_ASYNC_UNSAFE": "true"}
+    if kind == "sqlite":
+        path = DATA / f"book-{size}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        env["DATABASE_URL"] = f"sqlite:///{path}"
+        return env, None
+    cluster = DATA / f"pg-{size}"
+    cluster.mkdir(parents=True, exist_ok=True)
+    url = subprocess.run(
+        [str(ROOT / "scripts" / "postgres-cluster"), "start", str(cluster)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    env["DATABASE_URL"] = url
+    return env, cluster
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    python = f"{platform.python_implementation()} {platform.python_version()}"
+    return f"{os.cpu_count()} cores, {memory:.0f} GiB, {model}, {python}"
+
+
+def main() -> int:
+    DATA.mkdir(parents=True, exist_ok=True)
+    rows: list[list[str]] = []
+    night = AS_OF + timedelta(days=1)
+    sizes = sorted(set(SIZES + ([REFERENCE_SIZE] if REFERENCE_SIZE else [])))
+    for kind in DATABASES:
+        for size in sizes:
+            env, cluster = database(kind, size)
+            try:
+                subprocess.run([RECOUP, "migrate", "--no-input", "-v", "0"], env=env, check=True)
+                seconds, kib, _ = timed(
+                    [RECOUP, "generate", "--accounts", str(size), "--as-of", AS_OF.isoformat()], env
+                )
+                rows.append(_row(kind, size, f"recoup generate --accounts {size}", seconds, kib))
+                if size in SIZES:
+                    seconds, kib, _ = timed([RECOUP, "cob", "--as-of", AS_OF.isoformat(), "--json"], env)
+                    rows.append(_row(kind, size, "recoup cob (first close: initialises state)", seconds, kib))
+                    seconds, kib, _ = timed([RECOUP, "cob", "--as-of", night.isoformat(), "--json"], env)
+                    rows.append(_row(kind, size, "recoup cob (one night)", seconds, kib))
+                    report = [RECOUP, "report", "aged-debt", "--as-of", night.isoformat(), "--format", "json"]
+                    if subprocess.run([*report[:2], "--help"], env=env, capture_output=True).returncode == 0:
+                        seconds, kib, _ = timed(report, env)
+                        rows.append(_row(kind, size, "recoup report aged-debt", seconds, kib))
+                if size == REFERENCE_SIZE and kind == DATABASES[0]:
+                    script = [PYTHON, "-c", REFERENCE_SCRIPT, str(ROOT / "bench"), night.isoformat()]
+                    seconds, kib, _ = timed(script, env)
+                    rows.append(_row(kind, size, "per-account reference cycle (one night)", seconds, kib))
+                    batch = next(
+                        (
+                            r
+                            for r in rows
+                            if r[0] == kind and r[1] == f"{size:,}" and r[2] == "recoup cob (one night)"
+                        ),
+                        None,
+                    )
+                    if batch is not None:
+                        ratio = seconds / max(float(batch[3]), 1e-9)
+                        rows.append(
+                            [kind, f"{size:,}", "ratio reference / recoup cob", f"{ratio:.0f}x", "", ""]
+                        )
+            finally:
+                if cluster is not None:
+                    subprocess.run(
+                        [str(ROOT / "scripts" / "postgres-cluster"), "stop", str(cluster)], check=False
+                    )
+            print("\n".join(" | ".join(r) for r in rows[-4:]), file=sys.stderr)
+    _write(rows)
+    return 0
+
+
+def _row(kind: str, size: int, command: str, seconds: float, kib: int) -> list[str]:
+    rate = f"{size / seconds:,.0f}" if seconds else ""
+    return [kind, f"{size:,}", command, f"{seconds:.2f}", rate, f"{kib / 1024:,.0f}"]
+
+
+def _write(rows: list[list[str]]) -> None:
+    header = ["database", "accounts", "command", "wall s", "accounts/s", "peak MiB"]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (bench/run.py); sizes from `BENCH_SIZES`. Business date "
+        f"{AS_OF.isoformat()} (first close) and the night after.",
+        "",
+        f"Machine: {machine()}.",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join("---" for _ in header) + "|",
+        *("| " + " | ".join(row) + " |" for row in rows),
+        "",
+    ]
+    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
