@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import polars as pl
 from django.db import connection
 
 from recoup.bulk import BulkLoader
@@ -92,22 +93,6 @@ def memo_for(effective_date: str) -> str:
     return f"opening balances converted as of {effective_date}"
 
 
-def fingerprint_for(
-    *, book_id: int, effective_date: str, memo: str, lines: list[tuple[str, int, str, int]]
-) -> str:
-    """journal.content_fingerprint of an opening entry, written out rather than built as a dict:
-    the same JSON text (sorted keys, no spaces), so the same digest."""
-    body = ",".join(
-        f'["{code}",{amount},"{currency}",{installment}]'
-        for code, amount, currency, installment in sorted(lines)
-    )
-    text = (
-        f'{{"book":{book_id},"effective_date":"{effective_date}","lines":[{body}],"memo":"{memo}",'
-        f'"reason_code":"{REASON_CODE}","receipt":null,"reverses":null}}'
-    )
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 @contextmanager
 def balance_checks_deferred_to_verify() -> Iterator[None]:
     """On PostgreSQL, stand the per-row balance triggers aside inside the caller's transaction."""
@@ -129,29 +114,117 @@ def balance_checks_deferred_to_verify() -> Iterator[None]:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
-def _last_due_gross(
-    openings: Openings, row: int, due_count: int, owed: list[tuple[str, int, int]]
-) -> list[tuple[str, int, int]]:
-    """The unpaid lines, with the last installment due shown gross: Dr what fell due, Cr what was
-    paid of it. So every book shows, as installments do when they fall due one by one, the last
-    installment that fell due, paid or not."""
-    if not due_count:
-        return owed
-    column = due_count - 1
-    for code, gross, unpaid in (
-        (AccountCode.PRINCIPAL_DUE.value, openings.last_principal, openings.unpaid_principal),
-        (AccountCode.INTEREST_DUE.value, openings.last_interest, openings.unpaid_interest),
-    ):
-        fell_due, left = int(gross[row]), int(unpaid[row, column])
-        if fell_due > 0:
-            kept = [line for line in owed if (line[0], line[2]) != (code, due_count)]
-            paid = [(code, left - fell_due, due_count)] if left < fell_due else []
-            return [*kept, (code, fell_due, due_count), *paid]
-    return owed
+# The codes an opening posts to, and each line's place (slot) in an entry: principal not yet
+# due, then per installment its unpaid interest and principal, then the last installment due
+# shown gross (what fell due, then what was paid of it), then funding, cash and income.
+CODES = np.array(
+    [
+        AccountCode.PRINCIPAL.value,
+        AccountCode.INTEREST_DUE.value,
+        AccountCode.PRINCIPAL_DUE.value,
+        AccountCode.FUNDING.value,
+        AccountCode.CASH_CLEARING.value,
+        AccountCode.INTEREST_INCOME.value,
+    ]
+)
+PRINCIPAL, INTEREST_DUE, PRINCIPAL_DUE, FUNDING, CASH_CLEARING, INTEREST_INCOME = range(len(CODES))
+ALPHABETICAL = np.argsort(np.argsort(CODES))  # a code's rank when the fingerprint sorts lines
+
+
+@dataclass(frozen=True)
+class _Lines:
+    """The non-zero lines of every entry, entry by entry in posting order."""
+
+    row: Ints  # the entry's row in Openings
+    code: Ints  # index into CODES
+    amount: Ints
+    installment: Ints  # 0 for a line of no installment
+
+
+def _lines(openings: Openings) -> _Lines:
+    n, kept = openings.unpaid_interest.shape
+    slots = 1 + 2 * kept + 2 + 3
+    code = np.zeros((n, slots), dtype=np.int64)
+    amount = np.zeros((n, slots), dtype=np.int64)
+    installment = np.zeros((n, slots), dtype=np.int64)
+    code[:, 0], amount[:, 0] = PRINCIPAL, openings.principal_not_due
+    number = np.arange(1, kept + 1)
+    code[:, 1 : 1 + 2 * kept : 2], amount[:, 1 : 1 + 2 * kept : 2] = INTEREST_DUE, openings.unpaid_interest
+    code[:, 2 : 2 + 2 * kept : 2], amount[:, 2 : 2 + 2 * kept : 2] = PRINCIPAL_DUE, openings.unpaid_principal
+    installment[:, 1 : 1 + 2 * kept] = np.repeat(number, 2)[None, :]
+
+    # The last installment due, shown gross: its principal if any fell due, else its interest.
+    due = openings.installments_due
+    column = np.maximum(due - 1, 0)
+    rows = np.arange(n)
+    gross_principal = (due > 0) & (openings.last_principal > 0)
+    gross_interest = (due > 0) & ~gross_principal & (openings.last_interest > 0)
+    gross = gross_principal | gross_interest
+    fell_due = np.where(gross_principal, openings.last_principal, openings.last_interest)
+    left = np.where(
+        gross_principal,
+        openings.unpaid_principal[rows, column],
+        openings.unpaid_interest[rows, column],
+    )
+    gross_code = np.where(gross_principal, PRINCIPAL_DUE, INTEREST_DUE)
+    replaced = 1 + 2 * column + (gross_code == PRINCIPAL_DUE)
+    amount[rows[gross], replaced[gross]] = 0
+    at = 1 + 2 * kept
+    code[:, at], amount[:, at], installment[:, at] = gross_code, np.where(gross, fell_due, 0), due
+    code[:, at + 1], installment[:, at + 1] = gross_code, due
+    amount[:, at + 1] = np.where(gross & (left < fell_due), left - fell_due, 0)
+
+    code[:, at + 2], amount[:, at + 2] = FUNDING, -openings.financed
+    code[:, at + 3], amount[:, at + 3] = CASH_CLEARING, openings.paid
+    code[:, at + 4], amount[:, at + 4] = INTEREST_INCOME, -openings.interest_income
+    row, slot = np.nonzero(amount)
+    return _Lines(row=row, code=code[row, slot], amount=amount[row, slot], installment=installment[row, slot])
+
+
+def _fingerprints(lines: _Lines, *, book_ids: range, currency: np.ndarray, effective_date: str) -> list[str]:
+    """journal.content_fingerprint of each entry, written out for all entries at once rather than
+    built as a dict per entry: the same JSON text (sorted keys, no spaces), so the same digest."""
+    order = np.lexsort((lines.installment, lines.amount, ALPHABETICAL[lines.code], lines.row))
+    frame = pl.DataFrame(
+        {
+            "row": lines.row[order],
+            "code": CODES[lines.code[order]],
+            "amount": lines.amount[order],
+            "currency": currency[lines.row[order]],
+            "installment": lines.installment[order],
+        }
+    )
+    line = pl.concat_str(
+        pl.lit('["'),
+        "code",
+        pl.lit('",'),
+        "amount",
+        pl.lit(',"'),
+        "currency",
+        pl.lit('",'),
+        "installment",
+        pl.lit("]"),
+    )
+    bodies = frame.group_by("row", maintain_order=True).agg(line.str.join(",").alias("body"))
+    memo = memo_for(effective_date)
+    tail = f'],"memo":"{memo}","reason_code":"{REASON_CODE}","receipt":null,"reverses":null}}'
+    texts = bodies.select(
+        pl.concat_str(
+            pl.lit('{"book":'),
+            pl.col("row") + book_ids.start,
+            pl.lit(f',"effective_date":"{effective_date}","lines":['),
+            "body",
+            pl.lit(tail),
+        )
+    ).to_series()
+    return [hashlib.sha256(text.encode()).hexdigest() for text in texts.to_list()]
 
 
 def openings_write(loader: BulkLoader, openings: Openings) -> tuple[int, int]:
     """Open each contract's book and post its opening entry; returns (entries, postings) written.
+
+    An account is opened for each code the entry posts to, in the order its lines first name
+    them, with the balance its postings sum to.
 
     Raises UnbalancedEntry before writing anything when an opening would not balance.
     """
@@ -159,120 +232,72 @@ def openings_write(loader: BulkLoader, openings: Openings) -> tuple[int, int]:
     n = len(openings)
     book_ids = loader.ids(LedgerBook._meta.db_table, n)
     entry_ids = loader.ids(JournalEntry._meta.db_table, n)
-    memo = memo_for(openings.effective_date)
-    rows, columns = np.nonzero((openings.unpaid_interest > 0) | (openings.unpaid_principal > 0))
-    due_lines: dict[int, list[tuple[str, int, int]]] = {}
-    for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
-        owed = due_lines.setdefault(row, [])
-        interest = int(openings.unpaid_interest[row, column])
-        principal = int(openings.unpaid_principal[row, column])
-        if interest:
-            owed.append((AccountCode.INTEREST_DUE.value, interest, column + 1))
-        if principal:
-            owed.append((AccountCode.PRINCIPAL_DUE.value, principal, column + 1))
+    currency = np.asarray(openings.currency)
+    lines = _lines(openings)
 
-    accounts: list[tuple[int, str, str, int]] = []
-    postings: list[tuple[int, int, int, str, int | None]] = []  # the account as its place in `accounts`
-    fingerprints: list[str] = []
-    for row, (book, entry, currency, financed, not_due, paid, income, due_count) in enumerate(
-        zip(
-            book_ids,
-            entry_ids,
-            openings.currency,
-            openings.financed.tolist(),
-            openings.principal_not_due.tolist(),
-            openings.paid.tolist(),
-            openings.interest_income.tolist(),
-            openings.installments_due.tolist(),
-            strict=True,
-        )
-    ):
-        lines: list[tuple[str, int, int | None]] = [
-            (AccountCode.PRINCIPAL.value, not_due, None),
-            *_last_due_gross(openings, row, due_count, due_lines.get(row, [])),
-            (AccountCode.FUNDING.value, -financed, None),
-            (AccountCode.CASH_CLEARING.value, paid, None),
-            (AccountCode.INTEREST_INCOME.value, -income, None),
-        ]
-        balances: dict[str, int] = {}
-        for code, amount, _ in lines:
-            if amount:
-                balances[code] = balances.get(code, 0) + amount
-        opened = {}
-        for code, balance in balances.items():
-            opened[code] = len(accounts)
-            accounts.append((book, code, currency, balance))
-        for code, amount, installment in lines:
-            if amount:
-                postings.append((entry, opened[code], amount, currency, installment))
-        fingerprints.append(
-            fingerprint_for(
-                book_id=book,
-                effective_date=openings.effective_date,
-                memo=memo,
-                lines=[
-                    (code, amount, currency, installment or 0)
-                    for code, amount, installment in lines
-                    if amount
-                ],
-            )
-        )
+    # One account per (entry, code), numbered in the order the entry's lines first name it.
+    keys = lines.row * len(CODES) + lines.code
+    by_key = np.argsort(keys, kind="stable")
+    accounts_keys, first_line, counts = np.unique(keys, return_index=True, return_counts=True)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    balances = np.add.reduceat(lines.amount[by_key], starts) if len(keys) else keys
+    opened = np.argsort(first_line, kind="stable")
+    place = np.empty_like(opened)
+    place[opened] = np.arange(len(opened))
+    first_account = loader.ids(LedgerAccount._meta.db_table, len(opened)).start
+    account_of_line = first_account + place[np.searchsorted(accounts_keys, keys)]
 
     loader.insert(
         LedgerBook._meta.db_table,
-        (
-            "id",
-            "contract_id",
-            "currency",
-            "waterfall_order",
-            "waterfall_by_installment",
-            "overpayment",
-            "opened_at",
-        ),
-        list(
-            zip(
-                book_ids,
-                openings.contract_id,
-                openings.currency,
-                openings.waterfall_order,
-                openings.waterfall_by_installment,
-                openings.overpayment,
-                openings.opened_at,
-                strict=True,
-            )
-        ),
+        {
+            "id": book_ids,
+            "contract_id": openings.contract_id,
+            "currency": openings.currency,
+            "waterfall_order": openings.waterfall_order,
+            "waterfall_by_installment": openings.waterfall_by_installment,
+            "overpayment": openings.overpayment,
+            "opened_at": openings.opened_at,
+        },
     )
-    first_account = loader.ids(LedgerAccount._meta.db_table, len(accounts)).start
+    account_rows = accounts_keys[opened] // len(CODES)
     loader.insert(
         LedgerAccount._meta.db_table,
-        ("id", "book_id", "code", "currency", "balance_minor"),
-        [(first_account + place, *account) for place, account in enumerate(accounts)],
+        {
+            "id": range(first_account, first_account + len(opened)),
+            "book_id": book_ids.start + account_rows,
+            "code": CODES[accounts_keys[opened] % len(CODES)],
+            "currency": currency[account_rows],
+            "balance_minor": balances[opened],
+        },
     )
     loader.insert(
         JournalEntry._meta.db_table,
-        (
-            "id",
-            "idempotency_key",
-            "fingerprint",
-            "reason_code",
-            "book_id",
-            "effective_date",
-            "posted_at",
-            "memo",
-        ),
-        [
-            (entry, key, fingerprint, REASON_CODE, book, openings.effective_date, openings.posted_at, memo)
-            for entry, key, fingerprint, book in zip(
-                entry_ids, openings.idempotency_key, fingerprints, book_ids, strict=True
-            )
-        ],
+        {
+            "id": entry_ids,
+            "idempotency_key": openings.idempotency_key,
+            "fingerprint": _fingerprints(
+                lines, book_ids=book_ids, currency=currency, effective_date=openings.effective_date
+            ),
+            "reason_code": REASON_CODE,
+            "book_id": book_ids,
+            "effective_date": openings.effective_date,
+            "posted_at": openings.posted_at,
+            "memo": memo_for(openings.effective_date),
+        },
     )
     loader.insert(
         Posting._meta.db_table,
-        ("entry_id", "account_id", "amount_minor", "currency", "installment"),
-        [
-            (entry, first_account + place, amount, currency, number)
-            for entry, place, amount, currency, number in postings
-        ],
+        {
+            "entry_id": entry_ids.start + lines.row,
+            "account_id": account_of_line,
+            "amount_minor": lines.amount,
+            "currency": currency[lines.row],
+            "installment": [number or None for number in lines.installment.tolist()],
+        },
     )
-    return n, len(postings)
+    return n, len(lines.row)
+
+
+def opening_tables() -> tuple[str, ...]:
+    """The tables openings_write fills."""
+    return tuple(m._meta.db_table for m in (LedgerBook, LedgerAccount, JournalEntry, Posting))

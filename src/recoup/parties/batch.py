@@ -60,40 +60,26 @@ def customers_write(loader: BulkLoader, customers: Customers) -> range:
     ids = loader.ids(Party._meta.db_table, n)
     loader.insert(
         Party._meta.db_table,
-        (
-            "id",
-            "kind",
-            "given_name",
-            "family_name",
-            "business_name",
-            "date_of_birth",
-            "preferred_language",
-            "search_name",
-            "created_at",
-        ),
-        [
-            (
-                party,
-                kind,
-                given,
-                family,
-                business,
-                born,
-                "en",
-                _search_name(kind, given, family, business),
-                at,
-            )
-            for party, kind, given, family, business, born, at in zip(
-                ids,
-                customers.kind,
-                customers.given_name,
-                customers.family_name,
-                customers.business_name,
-                customers.date_of_birth,
-                customers.created_at,
-                strict=True,
-            )
-        ],
+        {
+            "id": ids,
+            "kind": customers.kind,
+            "given_name": customers.given_name,
+            "family_name": customers.family_name,
+            "business_name": customers.business_name,
+            "date_of_birth": customers.date_of_birth,
+            "preferred_language": "en",
+            "search_name": [
+                _search_name(*names)
+                for names in zip(
+                    customers.kind,
+                    customers.given_name,
+                    customers.family_name,
+                    customers.business_name,
+                    strict=True,
+                )
+            ],
+            "created_at": customers.created_at,
+        },
     )
     places = [
         _place(country, region, postal)
@@ -101,58 +87,48 @@ def customers_write(loader: BulkLoader, customers: Customers) -> range:
             customers.country, customers.region, customers.postal_code, strict=True
         )
     ]
+    postal, nation, zones = zip(*places, strict=True) if places else ((), (), ())
     loader.insert(
         Address._meta.db_table,
-        (
-            "id",
-            "party_id",
-            "purpose",
-            "line1",
-            "line2",
-            "city",
-            "region",
-            "postal_code",
-            "country",
-            "uk_nation",
-            "time_zones",
-            "is_primary",
-        ),
-        [
-            (address, party, "home", line1, "", city, region, postal, country, nation, zones, True)
-            for address, party, line1, city, region, country, (postal, nation, zones) in zip(
-                loader.ids(Address._meta.db_table, n),
-                ids,
-                customers.line1,
-                customers.city,
-                customers.region,
-                customers.country,
-                places,
-                strict=True,
-            )
-        ],
+        {
+            "id": loader.ids(Address._meta.db_table, n),
+            "party_id": ids,
+            "purpose": "home",
+            "line1": customers.line1,
+            "line2": "",
+            "city": customers.city,
+            "region": customers.region,
+            "postal_code": postal,
+            "country": customers.country,
+            "uk_nation": nation,
+            "time_zones": zones,
+            "is_primary": True,
+        },
     )
     loader.insert(
         Phone._meta.db_table,
-        ("id", "party_id", "e164", "digits_reversed", "kind", "is_primary", "do_not_call"),
-        [
-            (phone, party, e164, e164[:0:-1], kind, True, False)
-            for phone, party, e164, kind in zip(
-                loader.ids(Phone._meta.db_table, n),
-                ids,
-                customers.phone_e164,
-                customers.phone_kind,
-                strict=True,
-            )
-        ],
+        {
+            "id": loader.ids(Phone._meta.db_table, n),
+            "party_id": ids,
+            "e164": customers.phone_e164,
+            "digits_reversed": [e164[:0:-1] for e164 in customers.phone_e164],
+            "kind": customers.phone_kind,
+            "is_primary": True,
+            "do_not_call": False,
+        },
     )
     loader.insert(
         Email._meta.db_table,
-        ("id", "party_id", "address", "is_primary"),
-        [
-            (email, party, address, True)
-            for email, party, address in zip(
-                loader.ids(Email._meta.db_table, n), ids, customers.email, strict=True
-            )
-        ],
+        {
+            "id": loader.ids(Email._meta.db_table, n),
+            "party_id": ids,
+            "address": customers.email,
+            "is_primary": True,
+        },
     )
     return ids
+
+
+def customer_tables() -> tuple[str, ...]:
+    """The tables customers_write fills."""
+    return tuple(m._meta.db_table for m in (Party, Address, Phone, Email))

@@ -19,6 +19,7 @@ from recoup.ledger import operations as ledger
 from recoup.parties.operations import AddressInput, PhoneInput, party_flag_set
 from recoup.portfolio import demo_data as words
 from recoup.portfolio import schedule_versions
+from recoup.portfolio.demo_data import PROFILES
 from recoup.portfolio.models import Contract
 from recoup.portfolio.operations import (
     Application,
@@ -245,7 +246,6 @@ class _Book:
 
 
 # How customers pay: (share, name). "stopped" customers paid until some months ago.
-PROFILES = ((0.68, "steady"), (0.12, "late"), (0.05, "partial"), (0.12, "stopped"), (0.03, "returned"))
 
 
 def _profile(rng: random.Random) -> str:

@@ -128,3 +128,6 @@ MODEL_YEAR_CODES = {
     2026: "T",
     2027: "V",
 }
+
+# Payment behaviour: (share of accounts, profile).
+PROFILES = ((0.68, "steady"), (0.12, "late"), (0.05, "partial"), (0.12, "stopped"), (0.03, "returned"))

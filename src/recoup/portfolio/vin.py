@@ -19,7 +19,7 @@ class InvalidRegistration(DomainError, ValueError):
 VIN_LENGTH = 17
 CHECK_DIGIT_POSITION = 9  # 1-based, as the standard counts
 # Letters stand for digits (I, O and Q are never used); digits stand for themselves.
-_TRANSLITERATION = {
+TRANSLITERATION = {
     **{str(d): d for d in range(10)},
     **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
     **dict(zip("JKLMN", range(1, 6), strict=True)),
@@ -27,7 +27,7 @@ _TRANSLITERATION = {
     "R": 9,
     **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
 }
-_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 # The first character is the region of manufacture; 1–5 are the United States, Canada
 # and Mexico, where the check digit is mandatory (49 CFR 565). Elsewhere it is optional.
 _NORTH_AMERICAN = frozenset("12345")
@@ -46,7 +46,7 @@ def _vin_characters_check(vin: str, *, field: str, length: int = VIN_LENGTH) -> 
             f"{vin!r} has {', '.join(banned)}",
             field=field,
         )
-    others = sorted({ch for ch in vin if ch not in _TRANSLITERATION})
+    others = sorted({ch for ch in vin if ch not in TRANSLITERATION})
     if others:
         raise InvalidVin(
             f"{field}: a VIN has only letters A–Z and digits, {vin!r} has {' '.join(map(repr, others))}",
@@ -61,7 +61,7 @@ def vin_check_digit(vin: str) -> str:
     """
     text = vin.strip().upper()
     _vin_characters_check(text, field="vin")
-    remainder = sum(_TRANSLITERATION[ch] * w for ch, w in zip(text, _WEIGHTS, strict=True)) % 11
+    remainder = sum(TRANSLITERATION[ch] * w for ch, w in zip(text, WEIGHTS, strict=True)) % 11
     return "X" if remainder == 10 else str(remainder)
 
 

@@ -2,7 +2,7 @@ import hashlib
 from datetime import date
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from recoup.kernel.money import Money
 from recoup.ledger import journal
@@ -45,6 +45,25 @@ def _book_digest() -> str:
     return digest.hexdigest()
 
 
+def _schema() -> list[tuple[object, ...]]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT type, name, tbl_name, sql FROM sqlite_master "
+                "WHERE name NOT LIKE 'sqlite_stat%' ORDER BY name"
+            )
+        else:
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE connamespace = current_schema()::regnamespace "
+                "UNION ALL SELECT tablename, indexname, indexdef FROM pg_indexes "
+                "WHERE schemaname = current_schema() "
+                "UNION ALL SELECT tgrelid::regclass::text, tgname, tgenabled::text FROM pg_trigger "
+                "WHERE NOT tgisinternal ORDER BY 1, 2, 3"
+            )
+        return cursor.fetchall()
+
+
 def _generated_digest(seed: int, accounts: int) -> str:
     with transaction.atomic():
         book_generate(accounts=accounts, seed=seed, as_of=AS_OF)
@@ -70,6 +89,15 @@ def test_a_generated_book_passes_ledger_verification():
     assert summary.entries == 600 == JournalEntry.objects.filter(reason_code="conversion_opening").count()
     assert Party.objects.count() == summary.parties > 600
     assert LedgerBook.objects.count() == 600
+
+
+def test_loading_into_an_empty_book_puts_back_every_index_constraint_and_trigger():
+    before = _schema()
+
+    book_generate(accounts=300, seed=10, as_of=AS_OF)
+
+    assert _schema() == before
+    assert ledger_verify() == []
 
 
 def test_schedule_summaries_are_the_engines():

@@ -9,24 +9,29 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 from django.db import transaction
 
-from recoup.bulk import BulkLoader, sql_datetime
+from recoup.bulk import BulkLoader, Column, sql_datetime, tables_empty
 from recoup.kernel.errors import DomainError
 from recoup.ledger import opening
-from recoup.parties.batch import Customers, customers_write
+from recoup.parties.batch import Customers, customer_tables, customers_write
 from recoup.portfolio import batch
 from recoup.portfolio import demo_data as words
 from recoup.portfolio.demo import VIN_CHARS
-from recoup.portfolio.generate.columns import Schedules, openings_build, schedules_build
+from recoup.portfolio.generate.columns import (
+    Schedules,
+    openings_build,
+    schedules_build,
+    vins_with_check_digits,
+)
 from recoup.portfolio.generate.draws import KEPT_INSTALLMENTS, PRODUCTS, Draw, draw_chunk
 from recoup.portfolio.models import Contract, Product
 from recoup.portfolio.operations import account_number_for, products_install_standard
-from recoup.portfolio.vin import vin_with_check_digit
 
 CHUNK_ACCOUNTS = 100_000
 PLANTS = "ABCDEFGHKLMNPRSTUVWXYZ"
@@ -80,9 +85,17 @@ def book_generate(
         )
     products = {p.code: p for p in Product.objects.filter(code__in=[p[0] for p in PRODUCTS])}
     loader = BulkLoader()
+    tables = (*customer_tables(), *batch.portfolio_tables(), *opening.opening_tables())
+    # Into an empty book, indexes and constraints come off while it loads and go back after,
+    # and the whole load is one transaction; appending keeps them, a chunk per transaction.
+    fresh = not append and tables_empty(tables)
     done = parties = entries = postings = in_arrears = 0
     first_account = last_account = ""
-    with loader.session():
+    with (
+        loader.session(),
+        transaction.atomic() if fresh else nullcontext(),
+        loader.schema_set_aside(tables) if fresh else nullcontext(),
+    ):
         while done < accounts:
             size = min(CHUNK_ACCOUNTS, accounts - done)
             with transaction.atomic(), opening.balance_checks_deferred_to_verify():
@@ -96,7 +109,7 @@ def book_generate(
             done += size
             if progress is not None:
                 progress(done, accounts)
-        loader.finish()
+    loader.finish()
     return GenerateSummary(
         accounts=accounts,
         parties=parties,
@@ -148,10 +161,11 @@ def _chunk_write(
     contracts = _contracts(
         draw, contract_ids, account_numbers, borrowers, vehicle_ids, product_rows, origination, moments
     )
-    contract_parties = [(cid, party, "borrower") for cid, party in zip(contract_ids, borrowers, strict=True)]
-    contract_parties += [
-        (contract_ids[row], party, "co_borrower") for row, party in zip(co_rows, co_parties, strict=True)
-    ]
+    contract_parties: dict[str, Column] = {
+        "contract_id": [*contract_ids, *(contract_ids[row] for row in co_rows)],
+        "party_id": [*borrowers, *co_parties],
+        "role": ["borrower"] * size + ["co_borrower"] * len(co_rows),
+    }
     versions = _schedule_versions(draw, schedules, contract_ids, product_rows, origination, moments)
     batch.contracts_write(
         loader,
@@ -307,56 +321,59 @@ def _customers(draw: Draw, moments: list[str]) -> Customers:
 
 def _vehicles(
     draw: Draw, contract_ids: range, vehicle_ids: range, origination: list[str]
-) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
-    vehicles: list[tuple[object, ...]] = []
-    odometers: list[tuple[object, ...]] = []
-    letters = draw.letters.tolist()
+) -> tuple[dict[str, Column], dict[str, Column]]:
+    vins: list[str] = []
+    makes: list[str] = []
+    models: list[str] = []
+    registrations: list[str] = []
     columns = zip(
         contract_ids,
-        vehicle_ids,
         draw.us.tolist(),
         draw.vehicle.tolist(),
         draw.model.tolist(),
         draw.year.tolist(),
-        draw.trim.tolist(),
-        draw.colour.tolist(),
         draw.plate_number.tolist(),
-        draw.odometer.tolist(),
-        letters,
+        draw.letters.tolist(),
         origination,
         strict=True,
     )
-    for cid, vehicle, us, v, model, year, trim, colour, plate, odometer, chars, registered in columns:
-        wmi, make, models = (words.VEHICLES_US if us else words.VEHICLES_UK)[v]
+    for cid, us, v, model, year, plate, chars, registered in columns:
+        wmi, make, offered = (words.VEHICLES_US if us else words.VEHICLES_UK)[v]
         vds = "".join(VIN_CHARS[c % len(VIN_CHARS)] for c in chars[:5])
         plant = PLANTS[(cid // 1_000_000) % len(PLANTS)]
-        vin = vin_with_check_digit(f"{wmi}{vds}0{words.MODEL_YEAR_CODES[year]}{plant}{cid % 1_000_000:06d}")
+        vins.append(f"{wmi}{vds}0{words.MODEL_YEAR_CODES[year]}{plant}{cid % 1_000_000:06d}")
+        makes.append(make)
+        models.append(offered[model % len(offered)])
         if us:
-            registration = "".join(US_PLATE[c % len(US_PLATE)] for c in chars[5:8]) + str(plate)
-        else:
-            reg_year, reg_month = int(registered[:4]), int(registered[5:7])
-            age = reg_year % 100 + (50 if reg_month >= 9 else 0)
-            if reg_month < 3:
-                age = (reg_year - 1) % 100 + 50
-            registration = (
-                UK_AREA_FIRST[chars[5] % len(UK_AREA_FIRST)]
-                + UK_AREA_SECOND[chars[6] % len(UK_AREA_SECOND)]
-                + f"{age:02d}"
-                + "".join(UK_TAIL[c % len(UK_TAIL)] for c in chars[7:10])
-            )
-        vehicles.append(
-            (
-                vehicle,
-                vin,
-                year,
-                make,
-                models[model % len(models)],
-                words.TRIMS[trim],
-                words.COLOURS[colour],
-                registration,
-            )
+            registrations.append("".join(US_PLATE[c % len(US_PLATE)] for c in chars[5:8]) + str(plate))
+            continue
+        reg_year, reg_month = int(registered[:4]), int(registered[5:7])
+        age = reg_year % 100 + (50 if reg_month >= 9 else 0)
+        if reg_month < 3:
+            age = (reg_year - 1) % 100 + 50
+        registrations.append(
+            UK_AREA_FIRST[chars[5] % len(UK_AREA_FIRST)]
+            + UK_AREA_SECOND[chars[6] % len(UK_AREA_SECOND)]
+            + f"{age:02d}"
+            + "".join(UK_TAIL[c % len(UK_TAIL)] for c in chars[7:10])
         )
-        odometers.append((vehicle, odometer, "mi", registered, "origination"))
+    vehicles: dict[str, Column] = {
+        "id": vehicle_ids,
+        "vin": vins_with_check_digits(vins),
+        "year": draw.year,
+        "make": makes,
+        "model": models,
+        "trim": [words.TRIMS[t] for t in draw.trim.tolist()],
+        "colour": [words.COLOURS[c] for c in draw.colour.tolist()],
+        "registration": registrations,
+    }
+    odometers: dict[str, Column] = {
+        "vehicle_id": vehicle_ids,
+        "reading": draw.odometer,
+        "unit": "mi",
+        "read_date": origination,
+        "source": "origination",
+    }
     return vehicles, odometers
 
 
@@ -377,84 +394,43 @@ def _contracts(
     product_rows: list[Product],
     origination: list[str],
     moments: list[str],
-) -> list[tuple[object, ...]]:
+) -> dict[str, Column]:
     terms = draw.terms
-    first_due = terms.first_due.astype(str).tolist()
-    rows: list[tuple[object, ...]] = []
-    columns = zip(
-        contract_ids,
-        account_numbers,
-        borrowers,
-        vehicle_ids,
-        product_rows,
-        draw.us.tolist(),
-        draw.place.tolist(),
-        draw.cash_price.tolist(),
-        draw.deposit.tolist(),
-        draw.fees.tolist(),
-        terms.principal.tolist(),
-        terms.apr_e4.tolist(),
-        terms.mf_e7.tolist(),
-        terms.count.tolist(),
-        origination,
-        first_due,
-        terms.balloon.tolist(),
-        draw.mileage.tolist(),
-        draw.dealer.tolist(),
-        moments,
-        strict=True,
-    )
-    for (
-        cid,
-        number,
-        party,
-        vehicle,
-        product,
-        us,
-        place,
-        price,
-        deposit,
-        fees,
-        financed,
-        apr,
-        mf,
-        term,
-        start,
-        due,
-        balloon,
-        mileage,
-        dealer,
-        moment,
-    ) in columns:
-        jurisdiction = f"US-{words.US_PLACES[place][1]}" if us else f"GB-{words.UK_PLACES[place][2]}"
-        rows.append(
-            (
-                cid,
-                number,
-                product.pk,
-                party,
-                vehicle,
-                product.currency,
-                product.country,
-                jurisdiction,
-                price,
-                deposit,
-                fees,
-                financed,
-                _apr_text(apr),
-                _money_factor_text(mf),
-                term,
-                "monthly",
-                start,
-                due,
-                balloon,
-                mileage if product.code in ("US-LEASE", "UK-CH") else None,
-                (words.US_DEALERS if us else words.UK_DEALERS)[dealer],
-                "active",
-                moment,
-            )
-        )
-    return rows
+    jurisdictions = [
+        f"US-{words.US_PLACES[place][1]}" if us else f"GB-{words.UK_PLACES[place][2]}"
+        for us, place in zip(draw.us.tolist(), draw.place.tolist(), strict=True)
+    ]
+    return {
+        "id": contract_ids,
+        "account_number": account_numbers,
+        "product_id": [product.pk for product in product_rows],
+        "customer_id": borrowers,
+        "vehicle_id": vehicle_ids,
+        "currency": [product.currency for product in product_rows],
+        "country": [product.country for product in product_rows],
+        "jurisdiction": jurisdictions,
+        "cash_price_minor": draw.cash_price,
+        "deposit_minor": draw.deposit,
+        "fees_minor": draw.fees,
+        "amount_financed_minor": terms.principal,
+        "apr": [_apr_text(apr) for apr in terms.apr_e4.tolist()],
+        "money_factor": [_money_factor_text(mf) for mf in terms.mf_e7.tolist()],
+        "term": terms.count,
+        "frequency": "monthly",
+        "origination_date": origination,
+        "first_due_date": terms.first_due.astype(str).tolist(),
+        "balloon_minor": terms.balloon,
+        "mileage_allowance": [
+            mileage if product.code in ("US-LEASE", "UK-CH") else None
+            for mileage, product in zip(draw.mileage.tolist(), product_rows, strict=True)
+        ],
+        "dealer_name": [
+            (words.US_DEALERS if us else words.UK_DEALERS)[dealer]
+            for us, dealer in zip(draw.us.tolist(), draw.dealer.tolist(), strict=True)
+        ],
+        "status": "active",
+        "created_at": moments,
+    }
 
 
 def _schedule_versions(
@@ -464,62 +440,29 @@ def _schedule_versions(
     product_rows: list[Product],
     origination: list[str],
     moments: list[str],
-) -> list[tuple[object, ...]]:
+) -> dict[str, Column]:
     terms = draw.terms
-    columns = zip(
-        contract_ids,
-        product_rows,
-        terms.mf_e7.tolist(),
-        terms.principal.tolist(),
-        terms.apr_e4.tolist(),
-        terms.count.tolist(),
-        origination,
-        terms.first_due.astype(str).tolist(),
-        terms.balloon.tolist(),
-        schedules.payment.tolist(),
-        schedules.final_payment.tolist(),
-        schedules.last_due.astype(str).tolist(),
-        moments,
-        strict=True,
-    )
-    return [
-        (
-            cid,
-            1,
-            "origination",
-            "",
-            start,
-            1,
-            "lease" if mf else "annuity",
-            _money_factor_text(mf),
-            principal,
-            _apr_text(apr),
-            count,
-            start,
-            due,
-            "monthly",
-            product.day_count,
-            product.rounding,
-            balloon,
-            payment,
-            final,
-            count,
-            last,
-            moment,
-        )
-        for (
-            cid,
-            product,
-            mf,
-            principal,
-            apr,
-            count,
-            start,
-            due,
-            balloon,
-            payment,
-            final,
-            last,
-            moment,
-        ) in columns
-    ]
+    return {
+        "contract_id": contract_ids,
+        "version": 1,
+        "reason": "origination",
+        "note": "",
+        "effective_date": origination,
+        "from_installment": 1,
+        "method": ["lease" if mf else "annuity" for mf in terms.mf_e7.tolist()],
+        "money_factor": [_money_factor_text(mf) for mf in terms.mf_e7.tolist()],
+        "principal_minor": terms.principal,
+        "apr": [_apr_text(apr) for apr in terms.apr_e4.tolist()],
+        "installment_count": terms.count,
+        "start_date": origination,
+        "first_due_date": terms.first_due.astype(str).tolist(),
+        "frequency": "monthly",
+        "day_count": [product.day_count for product in product_rows],
+        "rounding": [product.rounding for product in product_rows],
+        "balloon_minor": terms.balloon,
+        "payment_minor": schedules.payment,
+        "final_payment_minor": schedules.final_payment,
+        "total_installments": terms.count,
+        "last_due_date": schedules.last_due.astype(str).tolist(),
+        "created_at": moments,
+    }

@@ -31,6 +31,7 @@ from recoup.portfolio.schedules import (
     lease_schedule_build,
     schedule_build,
 )
+from recoup.portfolio.vin import CHECK_DIGIT_POSITION, TRANSLITERATION, VIN_LENGTH, WEIGHTS
 
 Ints = npt.NDArray[np.int64]
 Days = npt.NDArray[np.datetime64]
@@ -322,3 +323,19 @@ def openings_build(terms: Terms, schedules: Schedules, payments: Payments, *, as
         unpaid_interest=interest - to_interest,
         unpaid_principal=principal - to_principal,
     )
+
+
+_VIN_VALUES = np.zeros(256, dtype=np.int64)
+_VIN_VALUES[[ord(ch) for ch in TRANSLITERATION]] = list(TRANSLITERATION.values())
+_CHECK_DIGITS = np.frombuffer(b"0123456789X", dtype=np.uint8)
+
+
+def vins_with_check_digits(vins: list[str]) -> list[str]:
+    """The 17-character VINs (A–Z without I, O, Q and digits, upper case) with the check digit in
+    position 9, as vin.vin_with_check_digit writes one, computed for all of them at once."""
+    if not vins:
+        return []
+    text = np.frombuffer("".join(vins).encode("ascii"), dtype=np.uint8).reshape(len(vins), VIN_LENGTH).copy()
+    remainder = (_VIN_VALUES[text] * np.asarray(WEIGHTS)).sum(axis=1) % 11
+    text[:, CHECK_DIGIT_POSITION - 1] = _CHECK_DIGITS[remainder]
+    return text.view(f"S{VIN_LENGTH}")[:, 0].astype(str).tolist()

@@ -13,7 +13,7 @@ from datetime import date
 import numpy as np
 
 from recoup.portfolio import demo_data as words
-from recoup.portfolio.demo import PROFILES
+from recoup.portfolio.demo_data import PROFILES
 from recoup.portfolio.generate.columns import (
     ACTUAL_365,
     EPOCH_ORDINAL,
