@@ -21,6 +21,7 @@ import itertools
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -50,6 +51,62 @@ class BrokenForeignKeys(RuntimeError):
     """Rows loaded with foreign keys set aside name rows that do not exist."""
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """Rows ready to send: COPY text on PostgreSQL, INSERT statements and their values on SQLite."""
+
+    table: str
+    names: str
+    count: int
+    payload: bytes | list[tuple[str, list[Any]]]
+
+
+def _copy_text(columns: Mapping[str, Column], count: int) -> bytes:
+    frame = pl.DataFrame(
+        {
+            name: pl.repeat(column, count, eager=True) if isinstance(column, SCALARS) else column
+            for name, column in columns.items()
+        }
+    )
+    text = pl.col(pl.String)
+    for plain, escaped in COPY_ESCAPES:
+        text = text.str.replace_all(plain, escaped, literal=True)
+    buffer = io.BytesIO()
+    frame.with_columns(text).write_csv(
+        buffer, separator="\t", quote_style="never", null_value="\\N", include_header=False
+    )
+    return buffer.getvalue()
+
+
+def _insert_statements(table: str, columns: Mapping[str, Column]) -> list[tuple[str, list[Any]]]:
+    # Many rows per INSERT rather than executemany's one: SQLite builds the lookup table of a
+    # CHECK (column IN (...)) once per statement, which per row costs more than the insert.
+    values = [
+        itertools.repeat(column)
+        if isinstance(column, SCALARS)
+        else column.tolist()
+        if isinstance(column, np.ndarray)
+        else column.to_list()
+        if isinstance(column, pl.Series)
+        else column
+        for column in columns.values()
+    ]
+    rows = list(zip(*values, strict=False))
+    names = ", ".join(columns)
+    row_marks = f"({', '.join('?' for _ in columns)})"
+
+    def statement(count: int) -> str:
+        return f"INSERT INTO {table} ({names}) VALUES {', '.join([row_marks] * count)}"  # noqa: S608
+
+    full = statement(SQLITE_ROWS_PER_INSERT)
+    statements = []
+    for start in range(0, len(rows), SQLITE_ROWS_PER_INSERT):
+        batch = rows[start : start + SQLITE_ROWS_PER_INSERT]
+        sql = full if len(batch) == SQLITE_ROWS_PER_INSERT else statement(len(batch))
+        statements.append((sql, list(itertools.chain.from_iterable(batch))))
+    return statements
+
+
 class BulkLoader:
     """Writes whole tables' worth of rows; counts what it wrote, per table."""
 
@@ -59,6 +116,7 @@ class BulkLoader:
         self.written: dict[str, int] = {}
         self.seconds: dict[str, float] = {}
         self._foreign_keys_off = False
+        self._held: list[Prepared] | None = None
 
     def ids(self, table: str, count: int) -> range:
         """`count` fresh primary keys for `table`."""
@@ -72,68 +130,55 @@ class BulkLoader:
 
     def insert(self, table: str, columns: Mapping[str, Column]) -> None:
         """Write one row per entry of the columns into `table`. A column given as one plain value
-        (a string, number, boolean or None) holds that value in every row."""
+        (a string, number, boolean or None) holds that value in every row. While `held`, the rows
+        are made ready to send and kept for `write` instead."""
         lengths = {len(column) for column in columns.values() if not isinstance(column, SCALARS)}
         if len(lengths) != 1:
             raise ValueError(f"{table}: columns of lengths {sorted(lengths)}; need one length")
         count = lengths.pop()
         if not count:
             return
-        started = time.perf_counter()
-        if self.vendor == "postgresql":
-            self._copy(table, columns, count)
+        prepared = (
+            _copy_text(columns, count) if self.vendor == "postgresql" else _insert_statements(table, columns)
+        )
+        batch = Prepared(table=table, names=", ".join(columns), count=count, payload=prepared)
+        if self._held is not None:
+            self._held.append(batch)
         else:
-            self._values(table, columns)
-        self.written[table] = self.written.get(table, 0) + count
-        self.seconds[table] = self.seconds.get(table, 0.0) + time.perf_counter() - started
+            self.write([batch])
 
-    def _copy(self, table: str, columns: Mapping[str, Column], count: int) -> None:
-        frame = pl.DataFrame(
-            {
-                name: pl.repeat(column, count, eager=True) if isinstance(column, SCALARS) else column
-                for name, column in columns.items()
-            }
-        )
-        text = pl.col(pl.String)
-        for plain, escaped in COPY_ESCAPES:
-            text = text.str.replace_all(plain, escaped, literal=True)
-        buffer = io.BytesIO()
-        frame.with_columns(text).write_csv(
-            buffer, separator="\t", quote_style="never", null_value="\\N", include_header=False
-        )
-        names = ", ".join(columns)
-        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            copy.write(buffer.getbuffer())
-
-    def _values(self, table: str, columns: Mapping[str, Column]) -> None:
-        # Many rows per INSERT rather than executemany's one: SQLite builds the lookup table of a
-        # CHECK (column IN (...)) once per statement, which per row costs more than the insert.
-        values = [
-            itertools.repeat(column)
-            if isinstance(column, SCALARS)
-            else column.tolist()
-            if isinstance(column, np.ndarray)
-            else column.to_list()
-            if isinstance(column, pl.Series)
-            else column
-            for column in columns.values()
-        ]
-        rows = list(zip(*values, strict=False))
-        names = ", ".join(columns)
-        row_marks = f"({', '.join('?' for _ in columns)})"
-
-        def statement(count: int) -> str:
-            return f"INSERT INTO {table} ({names}) VALUES {', '.join([row_marks] * count)}"  # noqa: S608
-
-        full = statement(SQLITE_ROWS_PER_INSERT)
-        cursor = connection.connection.cursor()
+    @contextmanager
+    def held(self) -> Iterator[list[Prepared]]:
+        """Rows inserted inside are made ready (COPY text, INSERT statements) but not sent, so
+        another thread can make the next rows ready while `write` sends these; ids come from
+        the loader's own counters, read from the database beforehand with `ids(table, 0)`."""
+        self._held = []
         try:
-            for start in range(0, len(rows), SQLITE_ROWS_PER_INSERT):
-                batch = rows[start : start + SQLITE_ROWS_PER_INSERT]
-                sql = full if len(batch) == SQLITE_ROWS_PER_INSERT else statement(len(batch))
-                cursor.execute(sql, list(itertools.chain.from_iterable(batch)))
+            yield self._held
         finally:
-            cursor.close()
+            self._held = None
+
+    def write(self, batches: Sequence[Prepared]) -> None:
+        """Send rows made ready by `insert`, on the connection's own thread."""
+        for batch in batches:
+            started = time.perf_counter()
+            if self.vendor == "postgresql":
+                assert isinstance(batch.payload, bytes)
+                with (
+                    connection.cursor() as cursor,
+                    cursor.cursor.copy(f"COPY {batch.table} ({batch.names}) FROM STDIN") as copy,
+                ):
+                    copy.write(batch.payload)
+            else:
+                assert isinstance(batch.payload, list)
+                cursor = connection.connection.cursor()
+                try:
+                    for sql, params in batch.payload:
+                        cursor.execute(sql, params)
+                finally:
+                    cursor.close()
+            self.written[batch.table] = self.written.get(batch.table, 0) + batch.count
+            self.seconds[batch.table] = self.seconds.get(batch.table, 0.0) + time.perf_counter() - started
 
     @contextmanager
     def session(self) -> Iterator[BulkLoader]:

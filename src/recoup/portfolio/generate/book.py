@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
@@ -16,7 +17,7 @@ from datetime import date
 import numpy as np
 from django.db import transaction
 
-from recoup.bulk import BulkLoader, Column, sql_datetime, tables_empty
+from recoup.bulk import BulkLoader, Column, Prepared, sql_datetime, tables_empty
 from recoup.kernel.errors import DomainError
 from recoup.ledger import opening
 from recoup.parties.batch import Customers, customer_tables, customers_write
@@ -89,17 +90,33 @@ def book_generate(
     # Into an empty book, indexes and constraints come off while it loads and go back after,
     # and the whole load is one transaction; appending keeps them, a chunk per transaction.
     fresh = not append and tables_empty(tables)
+    for table in tables:
+        loader.ids(table, 0)  # read each table's next key here, on the connection's thread
+
+    def build(start: int) -> tuple[list[Prepared], _Written]:
+        with loader.held() as held:
+            size = min(CHUNK_ACCOUNTS, accounts - start)
+            written = _chunk_write(loader, products, seed=seed, size=size, as_of=as_of)
+        return held, written
+
     done = parties = entries = postings = in_arrears = 0
     first_account = last_account = ""
+    # One thread makes the next chunk's rows ready while this one sends the last chunk's: NumPy,
+    # Polars and the database drivers let go of the interpreter while they work.
     with (
+        ThreadPoolExecutor(max_workers=1) as builder,
         loader.session(),
         transaction.atomic() if fresh else nullcontext(),
         loader.schema_set_aside(tables) if fresh else nullcontext(),
     ):
+        next_chunk = builder.submit(build, 0)
         while done < accounts:
+            ready, written = next_chunk.result()
             size = min(CHUNK_ACCOUNTS, accounts - done)
+            if done + size < accounts:
+                next_chunk = builder.submit(build, done + size)
             with transaction.atomic(), opening.balance_checks_deferred_to_verify():
-                written = _chunk_write(loader, products, seed=seed, size=size, as_of=as_of)
+                loader.write(ready)
             parties += written.parties
             entries += written.entries
             postings += written.postings
