@@ -1,8 +1,14 @@
 """`book_generate`: a realistic book of any size, loaded in bulk, chunk by chunk.
 
 Each chunk is drawn (draws.py), its schedules and histories computed as columns (columns.py),
-and written in one transaction through each context's bulk writer: parties.batch,
-portfolio.batch and ledger.opening. Memory stays bounded by the chunk, whatever the book's size.
+and made ready through each context's bulk writer: parties.batch, portfolio.batch and
+ledger.opening; while one chunk is sent, the next is made ready. Memory stays bounded by two
+chunks, whatever the book's size.
+
+Into an empty book the whole load is one transaction with the tables' secondary indexes,
+unique constraints and foreign keys set aside (recoup.bulk); on SQLite without a rollback
+journal, so a generate that crashes is rerun into a freshly migrated database. Appending keeps
+the schema in place and commits chunk by chunk.
 """
 
 from __future__ import annotations
