@@ -21,6 +21,12 @@ class ProductDefinition:
     waterfall_order: str
     waterfall_by_installment: bool
     overpayment: str
+    interest_method: str = "scheduled"
+    late_fee_grace_days: int = 10
+    late_fee_fixed_minor: int = 0
+    late_fee_percent: Decimal = Decimal(0)
+    late_fee_cap_minor: int | None = None
+    late_fee_max_cost_minor: int | None = None
 
 
 STANDARD_PRODUCTS: tuple[ProductDefinition, ...] = (
@@ -40,6 +46,10 @@ STANDARD_PRODUCTS: tuple[ProductDefinition, ...] = (
         waterfall_order="fees interest principal",
         waterfall_by_installment=True,
         overpayment="principal",
+        interest_method="daily_simple",
+        late_fee_grace_days=10,
+        late_fee_percent=Decimal("5"),
+        late_fee_cap_minor=2500,
     ),
     ProductDefinition(
         code="US-LEASE",
@@ -57,6 +67,8 @@ STANDARD_PRODUCTS: tuple[ProductDefinition, ...] = (
         waterfall_order="fees interest principal",
         waterfall_by_installment=True,
         overpayment="unapplied",
+        late_fee_grace_days=10,
+        late_fee_fixed_minor=2500,
     ),
     ProductDefinition(
         code="UK-HP",
@@ -74,6 +86,9 @@ STANDARD_PRODUCTS: tuple[ProductDefinition, ...] = (
         waterfall_order="interest principal fees",
         waterfall_by_installment=True,
         overpayment="unapplied",
+        late_fee_grace_days=14,
+        late_fee_fixed_minor=1200,
+        late_fee_max_cost_minor=1500,
     ),
     ProductDefinition(
         code="UK-PCP",
@@ -91,6 +106,9 @@ STANDARD_PRODUCTS: tuple[ProductDefinition, ...] = (
         waterfall_order="interest principal fees",
         waterfall_by_installment=True,
         overpayment="unapplied",
+        late_fee_grace_days=14,
+        late_fee_fixed_minor=1200,
+        late_fee_max_cost_minor=1500,
     ),
     ProductDefinition(
         code="UK-CH",
@@ -108,5 +126,8 @@ STANDARD_PRODUCTS: tuple[ProductDefinition, ...] = (
         waterfall_order="fees interest principal",
         waterfall_by_installment=True,
         overpayment="unapplied",
+        late_fee_grace_days=14,
+        late_fee_fixed_minor=1500,
+        late_fee_max_cost_minor=1500,
     ),
 )

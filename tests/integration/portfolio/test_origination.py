@@ -147,3 +147,18 @@ def test_a_vehicle_already_financed_cannot_be_financed_again():
         book(us_loan(customer=us_customer(given_name="Other")))
 
     assert error.value.field == "vehicle.vin"
+
+
+def test_installing_the_standard_products_gives_them_their_late_fee_rules():
+    from recoup.portfolio.models import Product
+    from recoup.portfolio.operations import products_install_standard
+    from recoup.portfolio.products import STANDARD_PRODUCTS
+
+    Product.objects.all().delete()
+
+    products_install_standard()
+
+    ric = Product.objects.get(code="US-RIC")
+    assert ric.interest_method == "daily_simple"
+    assert (ric.late_fee_percent, ric.late_fee_cap_minor) == (Decimal("5"), 2500)
+    assert Product.objects.count() == len(STANDARD_PRODUCTS)
