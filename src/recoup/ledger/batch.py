@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import polars as pl
@@ -88,7 +88,8 @@ def entries_post_bulk(*, entries: pl.DataFrame, postings: pl.DataFrame, at: date
             "INSERT INTO ledger_journalentry (idempotency_key, fingerprint, reason_code, book_id, "
             "effective_date, posted_at, memo) SELECT idempotency_key, fingerprint, reason_code, book_id, "
             "effective_date, %s, memo FROM bulk_entry ORDER BY seq",
-            [at],
+            # Raw SQL skips the ORM's conversion: SQLite would keep the caller's offset in the text.
+            [at.astimezone(UTC)],
         )
         cursor.execute(
             "INSERT INTO ledger_ledgeraccount (book_id, code, currency, balance_minor) "

@@ -36,7 +36,7 @@ def date_close(business_date: date, *, at: datetime, progress: Progress | None =
         )
     if run.status == CobStatus.COMPLETED:
         return dict(run.summary)
-    watermark = _previous_watermark(business_date)
+    watermark, versions_seen = _previous_watermarks(business_date)
     vendor = connection.vendor
     for index, name in enumerate(STEP_NAMES):
         if progress is not None:
@@ -45,7 +45,7 @@ def date_close(business_date: date, *, at: datetime, progress: Progress | None =
             continue
         started = time.perf_counter()
         with transaction.atomic(), connection.cursor() as cursor:
-            counts = _step(name, cursor, vendor, business_date, at, watermark)
+            counts = _step(name, cursor, vendor, business_date, at, watermark, versions_seen)
             run.refresh_from_db()
             run.steps_done = [*run.steps_done, name]
             run.summary = {
@@ -61,11 +61,23 @@ def date_close(business_date: date, *, at: datetime, progress: Progress | None =
     return dict(run.summary)
 
 
-def _step(name: str, cursor: Any, vendor: str, business_date: date, at: datetime, watermark: int) -> dict:
+def _step(
+    name: str,
+    cursor: Any,
+    vendor: str,
+    business_date: date,
+    at: datetime,
+    watermark: int,
+    versions_seen: int | None,
+) -> dict:
     if name == "state_init":
         return steps.state_init(cursor, vendor, business_date)
     if name == "installments_fall_due":
-        return steps.installments_fall_due(cursor, vendor, business_date, at)
+        rescheduled, versions_high = steps.next_due_dates_refresh(
+            cursor, vendor, business_date, versions_seen
+        )
+        fell_due = steps.installments_fall_due(cursor, vendor, business_date, at)
+        return {**rescheduled, **fell_due, "versions_watermark": versions_high}
     if name == "arrears_refresh":
         counts, high = steps.arrears_refresh(cursor, vendor, business_date, watermark)
         return {**counts, "watermark": high}
@@ -76,13 +88,18 @@ def _step(name: str, cursor: Any, vendor: str, business_date: date, at: datetime
     return steps.aged_debt_write(cursor, vendor, business_date)
 
 
-def _previous_watermark(business_date: date) -> int:
-    """The journal entry id up to which the last completed run before this date had looked."""
+def _previous_watermarks(business_date: date) -> tuple[int, int | None]:
+    """The journal entry id and the schedule version id up to which the last completed run before
+    this date had looked; before a first close, no schedule version is new."""
     previous = (
         CobRun.objects.filter(business_date__lt=business_date, status=CobStatus.COMPLETED)
         .order_by("-business_date")
         .first()
     )
     if previous is None:
-        return 0
-    return int(previous.summary.get("arrears_refresh", {}).get("watermark", 0))
+        return 0, None
+    summary = previous.summary
+    return (
+        int(summary.get("arrears_refresh", {}).get("watermark", 0)),
+        int(summary.get("installments_fall_due", {}).get("versions_watermark", 0)),
+    )

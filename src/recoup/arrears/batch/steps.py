@@ -119,6 +119,45 @@ def state_init(cursor: Any, vendor: str, as_of: date) -> dict[str, int]:
     return {"initialised": rows.height}
 
 
+def next_due_dates_refresh(
+    cursor: Any, vendor: str, as_of: date, after_version_id: int | None
+) -> tuple[dict[str, int], int]:
+    """Take the next due date again from the schedule of every account modified since the last close.
+
+    A deferral or a due-date change moves installments not yet due; the state's next due date,
+    worked out from the schedule as it then stood, would otherwise make the next installment fall
+    due on its old date. `after_version_id` is the highest schedule version the last close saw
+    (None before a first close, whose state is built from the schedules as they stand).
+
+    Returns the counts and the new watermark (the highest schedule version id seen).
+    """
+    cursor.execute("SELECT COALESCE(MAX(id), 0) FROM portfolio_scheduleversion")
+    high = int(cursor.fetchone()[0])
+    if after_version_id is None or high <= after_version_id:
+        return {"rescheduled": 0}, high
+    modified = bulk.frame_query(
+        cursor,
+        f"SELECT DISTINCT s.contract_id, s.installments_due + 1 FROM {STATE} s "
+        "JOIN portfolio_scheduleversion v ON v.contract_id = s.contract_id WHERE v.id > %s AND v.id <= %s",
+        [after_version_id, high],
+        {"contract_id": pl.Int64, "n": pl.Int64},
+    )
+    if modified.is_empty():
+        return {"rescheduled": 0}, high
+    reads.ids_load(cursor, vendor, modified["contract_id"])
+    nexts = due_date_of(modified, reads.versions_read(cursor, vendor))
+    bulk.frame_update(
+        cursor,
+        vendor,
+        STATE,
+        "contract_id",
+        modified.join(nexts, on=["contract_id", "n"], how="left").select(
+            "contract_id", next_due_date="due_date", changed_date=pl.lit(as_of)
+        ),
+    )
+    return {"rescheduled": modified.height}, high
+
+
 def installments_fall_due(cursor: Any, vendor: str, as_of: date, at: datetime) -> dict[str, int]:
     """Post every installment due on or before `as_of` that has not fallen due, oldest first.
 
