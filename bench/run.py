@@ -152,6 +152,9 @@ def _write(rows: list[list[str]]) -> None:
         "Written by `make bench` (bench/run.py); sizes from `BENCH_SIZES`. Business date "
         f"{AS_OF.isoformat()} (first close) and the night after.",
         "",
+        f'Command: `BENCH_SIZES="{" ".join(map(str, SIZES))}" '
+        f'BENCH_DATABASES="{" ".join(DATABASES)}" BENCH_REFERENCE_SIZE={REFERENCE_SIZE} make bench`.',
+        "",
         f"Machine: {machine()}.",
         "",
         "| " + " | ".join(header) + " |",
