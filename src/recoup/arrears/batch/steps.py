@@ -289,7 +289,9 @@ def arrears_refresh(cursor: Any, vendor: str, as_of: date, after_entry_id: int) 
         "SELECT s.contract_id, b.id, s.due_to_date_minor, COALESCE(s.oldest_unpaid_installment, "
         f"s.installments_due + 1), {bulk.sql_epoch_days(vendor, 's.last_due_date')} "
         f"FROM {STATE} s JOIN ledger_ledgerbook b ON b.contract_id = s.contract_id "
-        "WHERE s.refresh_pending = TRUE",
+        # Bare, as the partial index's condition is written: SQLite uses that index only for the
+        # same expression, and scans every state row for "= TRUE".
+        "WHERE s.refresh_pending",
         [],
         {
             "contract_id": pl.Int64,
