@@ -215,10 +215,15 @@ def _customer_name(contract: Contract) -> str:
 
 
 def _summaries(contracts: list[Contract]) -> list[AccountSummary]:
+    return [summary for summary, _, _ in _summary_parts(contracts)]
+
+
+def _summary_parts(contracts: list[Contract]) -> list[tuple[AccountSummary, Schedule, int]]:
+    """Each account's summary with the current schedule and last installment due it was made from."""
     ids = [c.pk for c in contracts]
     receivables = ledger.receivable_totals(ids)
     last_due = ledger.last_installments_due(ids)
-    rows = []
+    rows: list[tuple[AccountSummary, Schedule, int]] = []
     for contract in contracts:
         schedule = schedule_versions.schedules_replay(list(contract.schedule_versions.all()))[-1]
         next_number = last_due.get(contract.pk, 0) + 1
@@ -232,27 +237,26 @@ def _summaries(contracts: list[Contract]) -> list[AccountSummary]:
             }
         )
         vehicle = contract.vehicle
-        rows.append(
-            AccountSummary(
-                account_number=contract.account_number,
-                customer_name=_customer_name(contract),
-                country=contract.country,
-                jurisdiction=contract.jurisdiction,
-                product_code=contract.product.code,
-                product_name=contract.product.name,
-                currency=contract.currency,
-                locale=LOCALES[contract.country],
-                status=contract.status,
-                balance=receivables.get(contract.pk, Money.zero(contract.currency)),
-                next_due_date=upcoming[0].due_date if upcoming else None,
-                next_due_amount=Money(upcoming[0].payment_minor, contract.currency) if upcoming else None,
-                vehicle=f"{vehicle.year} {vehicle.make} {vehicle.model}",
-                vin=vehicle.vin,
-                registration=vehicle.registration,
-                time_zones=tuple(zones),
-                phones=tuple(p.e164 for p in contract.customer.phones.all()),
-            )
+        summary = AccountSummary(
+            account_number=contract.account_number,
+            customer_name=_customer_name(contract),
+            country=contract.country,
+            jurisdiction=contract.jurisdiction,
+            product_code=contract.product.code,
+            product_name=contract.product.name,
+            currency=contract.currency,
+            locale=LOCALES[contract.country],
+            status=contract.status,
+            balance=receivables.get(contract.pk, Money.zero(contract.currency)),
+            next_due_date=upcoming[0].due_date if upcoming else None,
+            next_due_amount=Money(upcoming[0].payment_minor, contract.currency) if upcoming else None,
+            vehicle=f"{vehicle.year} {vehicle.make} {vehicle.model}",
+            vin=vehicle.vin,
+            registration=vehicle.registration,
+            time_zones=tuple(zones),
+            phones=tuple(p.e164 for p in contract.customer.phones.all()),
         )
+        rows.append((summary, schedule, last_due.get(contract.pk, 0)))
     return rows
 
 
@@ -365,7 +369,7 @@ def _party_line(role: str, view: parties.PartyView) -> PartyLine:
 def account_detail(account_number: str) -> AccountDetail:
     """The account in full: parties, vehicle, contract, current schedule, balances and ledger history."""
     contract = _contract(account_number)
-    summary = _summaries([contract])[0]
+    summary, schedule, last_due = _summary_parts([contract])[0]
     holders = list(ContractParty.objects.filter(contract=contract).order_by("pk"))
     views = parties.party_views([h.party_id for h in holders])
     role_order = {"borrower": 0, "co_borrower": 1, "guarantor": 2}
@@ -375,8 +379,6 @@ def account_detail(account_number: str) -> AccountDetail:
     )
     vehicle = contract.vehicle
     rows = list(contract.schedule_versions.all())
-    schedule = schedule_versions.schedules_replay(rows)[-1]
-    last_due = ledger.last_installments_due([contract.pk]).get(contract.pk, 0)
     currency = contract.currency
     balances = ledger.book_balances(contract.pk)
     return AccountDetail(
