@@ -1,17 +1,16 @@
 """A real Chromium against a live server holding a small demo book."""
 
-import importlib
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
+from recoup.ledger.append_only import journal_triggers_lifted
 from recoup.portfolio import queries
 from recoup.portfolio.demo import demo_load
 from recoup.portfolio.models import Contract
@@ -57,23 +56,9 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 def _flush_past_the_journal_triggers() -> None:
-    """Empty the database the way the test teardown will, but with the journal's triggers lifted.
-
-    On SQLite a flush deletes rows one by one, which the append-only journal triggers refuse
-    (PostgreSQL truncates, which row triggers do not see). The triggers come back at once.
-    """
-    if connection.vendor != "sqlite":
-        return
-    journal = importlib.import_module("recoup.ledger.migrations.0002_append_only_journal")
-    with connection.cursor() as cursor:
-        for statement in journal.SQLITE_BACKWARD:
-            cursor.execute(statement)
-    try:
+    """Empty the database the way the test teardown will, with the journal's triggers lifted."""
+    with journal_triggers_lifted():
         call_command("flush", verbosity=0, interactive=False)
-    finally:
-        with connection.cursor() as cursor:
-            for statement in journal.SQLITE_FORWARD:
-                cursor.execute(statement)
 
 
 @pytest.fixture
