@@ -28,6 +28,8 @@ import numpy as np
 import polars as pl
 from django.db import connection
 
+from recoup.kernel import bulk as kernel_bulk
+
 # Held while a load runs, read back from the connection first and put back afterwards.
 SQLITE_LOAD_PRAGMAS = {
     # No rollback journal and no syncing: a crash mid-load can leave the file unusable. A
@@ -200,20 +202,12 @@ class BulkLoader:
         if connection.in_atomic_block:
             yield self
             return
-        with connection.cursor() as cursor:
-            before = {}
-            for pragma, value in SQLITE_LOAD_PRAGMAS.items():
-                cursor.execute(f"PRAGMA {pragma}")
-                before[pragma] = str(cursor.fetchone()[0])
-                cursor.execute(f"PRAGMA {pragma}={value}")
-        self._foreign_keys_off = True
-        try:
-            yield self
-        finally:
-            self._foreign_keys_off = False
-            with connection.cursor() as cursor:
-                for pragma, value in before.items():
-                    cursor.execute(f"PRAGMA {pragma}={value}")
+        with connection.cursor() as cursor, kernel_bulk.sqlite_pragmas_held(cursor, SQLITE_LOAD_PRAGMAS):
+            self._foreign_keys_off = True
+            try:
+                yield self
+            finally:
+                self._foreign_keys_off = False
 
     @contextmanager
     def schema_set_aside(self, tables: Sequence[str]) -> Iterator[None]:

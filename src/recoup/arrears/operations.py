@@ -6,11 +6,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.db import connection
+
 from recoup.arrears.batch.run import Progress, date_close
 from recoup.arrears.errors import CatchUpTooLong
 from recoup.arrears.models import CobRun, CobStatus
+from recoup.kernel import bulk
 
 MAX_CATCH_UP_DAYS = 366
+
+# Held on SQLite while the close runs: a night's reads and writes land at scattered places in
+# indexes of gigabytes, and SQLite's default page cache (2 MiB) would send almost every one of
+# them back to the operating system.
+SQLITE_COB_PRAGMAS = {"cache_size": "-1048576", "temp_store": "MEMORY"}  # 1 GiB of page cache
 
 
 @dataclass(frozen=True)
@@ -42,5 +50,9 @@ def cob_run(*, as_of: date, at: datetime, progress: Progress | None = None) -> C
             field="as_of",
         )
     dates = tuple(start + timedelta(days=offset) for offset in range(days))
-    summaries = {d.isoformat(): date_close(d, at=at, progress=progress) for d in dates}
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        with connection.cursor() as cursor, bulk.sqlite_pragmas_held(cursor, SQLITE_COB_PRAGMAS):
+            summaries = {d.isoformat(): date_close(d, at=at, progress=progress) for d in dates}
+    else:
+        summaries = {d.isoformat(): date_close(d, at=at, progress=progress) for d in dates}
     return CobResult(as_of=as_of, dates=dates, summaries=summaries)

@@ -8,7 +8,8 @@ jobs then move rows with INSERT … SELECT and UPDATE … FROM, so no row passes
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import polars as pl
@@ -28,6 +29,25 @@ _SQL_TYPES: dict[type[pl.DataType], str] = {
     pl.Date: "DATE",
     pl.Boolean: "BOOLEAN",
 }
+
+
+@contextmanager
+def sqlite_pragmas_held(cursor: Any, pragmas: Mapping[str, str]) -> Iterator[None]:
+    """Set SQLite pragmas for the duration of a batch job, then put back what was there.
+
+    Outside a transaction only: some pragmas (journal_mode, foreign_keys) are no-ops inside one.
+    """
+    before: dict[str, str] = {}
+    for pragma, value in pragmas.items():
+        _names_check(pragma)
+        cursor.execute(f"PRAGMA {pragma}")
+        before[pragma] = str(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA {pragma}={value}")
+    try:
+        yield
+    finally:
+        for pragma, value in before.items():
+            cursor.execute(f"PRAGMA {pragma}={value}")
 
 
 def sql_epoch_days(vendor: str, column: str) -> str:

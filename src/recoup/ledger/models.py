@@ -69,7 +69,9 @@ class LedgerBook(models.Model):
 class LedgerAccount(models.Model):
     """One account of a contract's chart; `balance_minor` is kept for speed and must equal its postings."""
 
-    book = models.ForeignKey(LedgerBook, on_delete=models.PROTECT, related_name="accounts")
+    # The unique (book, code) index serves look-ups by book; a second index on book alone would
+    # only cost every insert.
+    book = models.ForeignKey(LedgerBook, on_delete=models.PROTECT, related_name="accounts", db_index=False)
     code = models.CharField(max_length=32, choices=AccountCode.choices)
     currency = models.CharField(max_length=3)
     balance_minor = models.BigIntegerField(default=0)
