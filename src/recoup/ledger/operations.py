@@ -304,6 +304,34 @@ def installment_fall_due(
         )
 
 
+def interest_accrue(
+    *, book: LedgerBook, amount: Money, accrued_to_date: date, at: datetime, idempotency_key: str
+) -> JournalEntry:
+    """Recognise interest earned and not yet due: Dr interest_accrued / Cr interest_income.
+
+    Dated `accrued_to_date`. The installment that later bills the interest takes it back out of
+    interest_accrued (see installment_fall_due), so the income is recognised once.
+
+    Raises NonPositiveAmount, CurrencyNotOfBook (field "amount"), InvalidIdempotencyKey,
+    IdempotencyConflict, NaiveDatetime.
+    """
+    journal.amount_check(book, amount, field="amount", allow_zero=False)
+    return entry_post(
+        book=book,
+        idempotency_key=idempotency_key,
+        reason_code=ReasonCode.INTEREST_ACCRUED,
+        effective_date=accrued_to_date,
+        at=at,
+        lines=[Line(AccountCode.INTEREST_ACCRUED, amount), Line(AccountCode.INTEREST_INCOME, -amount)],
+        memo=accrual_memo(accrued_to_date),
+    )
+
+
+def accrual_memo(accrued_to_date: date) -> str:
+    """The memo of an accrual entry (part of its fingerprint, which the batch computes too)."""
+    return f"interest accrued to {accrued_to_date.isoformat()}"
+
+
 def fee_assess(
     *,
     book: LedgerBook,

@@ -6,6 +6,8 @@ from enum import StrEnum
 class ReasonCode(StrEnum):
     CONTRACT_FUNDED = "contract_funded"
     INSTALLMENT_FELL_DUE = "installment_fell_due"
+    # Interest earned and not yet due, recognised at a month end (taken back out as installments bill it).
+    INTEREST_ACCRUED = "interest_accrued"
     RECEIPT_ALLOCATED = "receipt_allocated"
     # A later receipt's allocation undone because an earlier receipt was returned...
     RECEIPT_UNWOUND = "receipt_unwound"

@@ -26,6 +26,7 @@ from recoup.ledger.operations import (
     entry_post,
     fee_assess,
     installment_fall_due,
+    interest_accrue,
 )
 from recoup.ledger.queries import book_balances, receivable_total
 from recoup.ledger.reasons import ReasonCode
@@ -202,6 +203,49 @@ def test_interest_already_accrued_is_moved_to_due_rather_than_recognised_twice()
     assert balances["interest_accrued"] == usd(0)
     assert balances["interest_due"] == usd(10_000)
     assert balances["interest_income"] == usd(-10_000)
+
+
+def test_interest_accrued_to_a_month_end_is_recognised_before_it_falls_due():
+    book = a_book()
+    contract_fund(book=book, amount=usd(1_200_000), effective_date=date(2026, 1, 1), at=AT)
+
+    entry = interest_accrue(
+        book=book, amount=usd(9_700), accrued_to_date=date(2026, 1, 31), at=AT, idempotency_key="accrual-jan"
+    )
+
+    balances = book_balances(book.contract_id)
+    assert (entry.reason_code, entry.effective_date) == (ReasonCode.INTEREST_ACCRUED, date(2026, 1, 31))
+    assert (balances["interest_accrued"], balances["interest_income"]) == (usd(9_700), usd(-9_700))
+    assert receivable_total(book.contract_id) == usd(1_209_700)
+
+
+def test_an_accrual_is_posted_once_and_its_key_is_not_reused_for_another_amount():
+    book = a_book()
+    accrual = {"book": book, "accrued_to_date": date(2026, 1, 31), "at": AT, "idempotency_key": "accrual-jan"}
+    first = interest_accrue(amount=usd(9_700), **accrual)
+
+    again = interest_accrue(amount=usd(9_700), **accrual)
+
+    assert again == first
+    assert book_balances(book.contract_id)["interest_accrued"] == usd(9_700)
+    with pytest.raises(IdempotencyConflict):
+        interest_accrue(amount=usd(9_701), **accrual)
+
+
+@pytest.mark.parametrize(
+    ("amount", "error_class"), [(usd(0), NonPositiveAmount), (Money(9_700, "GBP"), CurrencyNotOfBook)]
+)
+def test_an_accrual_must_be_positive_and_in_the_books_currency(amount, error_class):
+    book = a_book()
+    before = ledger_state()
+
+    with pytest.raises(error_class) as error:
+        interest_accrue(
+            book=book, amount=amount, accrued_to_date=date(2026, 1, 31), at=AT, idempotency_key="accrual-jan"
+        )
+
+    assert error.value.field == "amount"
+    assert ledger_state() == before
 
 
 def test_an_installment_falls_due_once():
