@@ -1,9 +1,12 @@
 """The yardstick: the same close of business, one account at a time, through the ORM.
 
 A straightforward loop over contracts using the pure schedule engine (a full rebuild per
-account) and the ledger's per-account operations. It is here to be timed against the set-based
-`recoup cob` and to check it: on the same book both must leave the same arrears state, the same
-bucket transitions and the same ledger. It is not used by the application.
+account) and the ledger's per-account operations: it posts the installments fallen due since the
+account's last close (its arrears state, or on a first close its ledger, says how many fell due
+before) and any late fee, then works out the account's arrears and bucket. It is here to be
+timed against the set-based `recoup cob` and to check it: on the same book both must leave the
+same arrears state, the same bucket transitions and the same ledger. It is not used by the
+application.
 """
 
 from __future__ import annotations
@@ -44,8 +47,14 @@ def _account_close(
     schedule = version_schedule(contract)
     active = contract.status == ContractStatus.ACTIVE
     due = [i for i in schedule.installments if i.due_date <= business_date] if active else []
+    state = ArrearsState.objects.filter(contract=contract).first()
+    # What fell due on earlier nights (or before the book was taken over) is in the ledger already.
+    if state is not None:
+        fallen_due = state.installments_due
+    else:
+        fallen_due = ledger_queries.last_installments_due([contract.pk]).get(contract.pk, 0)
     for installment in due:
-        if installment.principal_minor or installment.interest_minor:
+        if installment.number > fallen_due and (installment.principal_minor or installment.interest_minor):
             ledger.installment_fall_due(
                 book=book,
                 installment=installment.number,
@@ -90,7 +99,6 @@ def _account_close(
     bucket = bucket_for(days_past_due, buckets_from_boundaries(boundaries_parse(scheme.boundaries)))
     receivable = ledger_queries.receivable_total(contract.pk).minor
     following = [i for i in schedule.installments if i.number > len(due)] if active else []
-    state = ArrearsState.objects.filter(contract=contract).first()
     fields = {
         "currency": contract.currency,
         "product_code": contract.product.code,
