@@ -3,10 +3,10 @@
 A straightforward loop over contracts using the pure schedule engine (a full rebuild per
 account) and the ledger's per-account operations: it posts the installments fallen due since the
 account's last close (its arrears state, or on a first close its ledger, says how many fell due
-before) and any late fee, then works out the account's arrears and bucket. It is here to be
-timed against the set-based `recoup cob` and to check it: on the same book both must leave the
-same arrears state, the same bucket transitions and the same ledger. It is not used by the
-application.
+before), at a month end the daily-simple interest accrued, and any late fee, then works out the
+account's arrears and bucket. It is here to be timed against the set-based `recoup cob` and to
+check it: on the same book both must leave the same arrears state, the same bucket transitions
+and the same ledger. It is not used by the application.
 """
 
 from __future__ import annotations
@@ -14,14 +14,18 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from recoup.arrears.accrual_columns import accrual_key, is_month_end
 from recoup.arrears.buckets import CURRENT, boundaries_parse, bucket_for, buckets_from_boundaries
 from recoup.arrears.late_fees import LATE_FEE_REASON, LateFeeRule, late_fee_key, late_fee_minor
 from recoup.arrears.models import ArrearsState, BucketScheme, BucketTransition
 from recoup.kernel.money import Money
 from recoup.ledger import operations as ledger
 from recoup.ledger import queries as ledger_queries
-from recoup.portfolio.models import Contract, ContractStatus, Product
-from recoup.portfolio.schedule_versions import version_schedule
+from recoup.ledger.models import AccountCode, LedgerBook
+from recoup.portfolio.accrual import accrual_base, interest_accrued_to_minor
+from recoup.portfolio.models import Contract, ContractStatus, Product, ScheduleVersion
+from recoup.portfolio.schedule_versions import schedules_replay, terms_of
+from recoup.portfolio.schedules import Schedule
 
 
 def reference_close(business_date: date, *, at: datetime) -> int:
@@ -44,7 +48,8 @@ def _account_close(
     default: BucketScheme,
 ) -> None:
     book = ledger.book_get(contract_id=contract.pk)
-    schedule = version_schedule(contract)
+    versions = list(contract.schedule_versions.all())
+    schedule = schedules_replay(versions)[-1]
     active = contract.status == ContractStatus.ACTIVE
     due = [i for i in schedule.installments if i.due_date <= business_date] if active else []
     state = ArrearsState.objects.filter(contract=contract).first()
@@ -64,6 +69,8 @@ def _account_close(
                 at=at,
             )
     balances = ledger_queries.book_balances(contract.pk)
+    if active and contract.product.interest_method == "daily_simple" and is_month_end(business_date):
+        _interest_accrue(book, schedule, versions, len(due), balances["interest_accrued"], business_date, at)
     arrears = max(0, balances["principal_due"].minor + balances["interest_due"].minor)
     unpaid = sorted(
         row.installment
@@ -97,7 +104,8 @@ def _account_close(
     days_past_due = (business_date - oldest_date).days if oldest_date else 0
     scheme = next((s for s in schemes if contract.product.code in s.product_codes.split()), default)
     bucket = bucket_for(days_past_due, buckets_from_boundaries(boundaries_parse(scheme.boundaries)))
-    receivable = ledger_queries.receivable_total(contract.pk).minor
+    closing = ledger_queries.book_balances(contract.pk)
+    receivable = sum(closing[code].minor for code in ledger_queries.RECEIVABLE_CODES)
     following = [i for i in schedule.installments if i.number > len(due)] if active else []
     fields = {
         "currency": contract.currency,
@@ -114,6 +122,7 @@ def _account_close(
         "last_due_date": last.due_date if last else None,
         "last_installment_minor": last.payment_minor if last else 0,
         "schedule_balance_minor": last.balance_minor if last else 0,
+        "accrued_interest_minor": closing[AccountCode.INTEREST_ACCRUED].minor,
     }
     if state is None:
         ArrearsState.objects.create(
@@ -151,6 +160,37 @@ def _account_close(
         setattr(state, name, value)
     state.changed_date = business_date
     state.save()
+
+
+def _interest_accrue(
+    book: LedgerBook,
+    schedule: Schedule,
+    versions: list[ScheduleVersion],
+    fallen_due: int,
+    held: Money,
+    business_date: date,
+    at: datetime,
+) -> None:
+    """Take the interest earned and not yet billed to the ledger, less what it holds already."""
+    number = fallen_due + 1
+    if number > len(schedule.installments):
+        return
+    governing = max((v for v in versions if v.from_installment <= number), key=lambda v: v.version)
+    if governing.method != "annuity":
+        return
+    segment = terms_of(governing)
+    base = accrual_base(schedule, segment, segment_from=governing.from_installment, fallen_due=fallen_due)
+    if base.balance_minor <= 0:
+        return
+    amount = interest_accrued_to_minor(base, segment, to_date=business_date) - held.minor
+    if amount > 0:
+        ledger.interest_accrue(
+            book=book,
+            amount=Money(amount, held.currency),
+            accrued_to_date=business_date,
+            at=at,
+            idempotency_key=accrual_key(book.contract_id, business_date),
+        )
 
 
 def _rule(product: Product) -> LateFeeRule:

@@ -27,6 +27,7 @@ STATE_FIELDS = (
     "last_due_date",
     "last_installment_minor",
     "schedule_balance_minor",
+    "accrued_interest_minor",
 )
 
 

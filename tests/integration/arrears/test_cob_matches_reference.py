@@ -18,6 +18,8 @@ from tests.integration.arrears.reference import reference_module
 
 START = date(2025, 3, 20)
 DAYS = 45
+# The month ends inside the run, when the daily-simple accounts' interest is accrued.
+ACCRUAL_DATES = {date(2025, 3, 31), date(2025, 4, 30)}
 AT = datetime(2025, 6, 1, 23, 0, tzinfo=UTC)
 
 
@@ -83,6 +85,8 @@ def test_the_batch_leaves_the_state_transitions_and_ledger_the_reference_leaves(
     assert actual["transitions"] == expected["transitions"]
     assert _differences(actual["ledger"], expected["ledger"]) == ([], [])
     assert len(expected["transitions"]) > 0  # type: ignore[arg-type]
+    accruals = [e for e in expected["ledger"]["entries"] if e[3] == "interest_accrued"]  # type: ignore[index]
+    assert {e[2] for e in accruals} == ACCRUAL_DATES
 
 
 @pytest.mark.django_db

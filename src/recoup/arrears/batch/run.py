@@ -13,12 +13,13 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from recoup.arrears.batch import steps
+from recoup.arrears.batch import accrual, steps
 from recoup.arrears.models import CobRun, CobStatus
 
 STEP_NAMES = (
     "state_init",
     "installments_fall_due",
+    "interest_accrue",
     "arrears_refresh",
     "late_fees_assess",
     "buckets_update",
@@ -78,6 +79,8 @@ def _step(
         )
         fell_due = steps.installments_fall_due(cursor, vendor, business_date, at)
         return {**rescheduled, **fell_due, "versions_watermark": versions_high}
+    if name == "interest_accrue":
+        return accrual.interest_accrue(cursor, vendor, business_date, at, watermark)
     if name == "arrears_refresh":
         counts, high = steps.arrears_refresh(cursor, vendor, business_date, watermark)
         return {**counts, "watermark": high}

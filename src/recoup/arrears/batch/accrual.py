@@ -1,0 +1,143 @@
+# ruff: noqa: S608 - the SQL is spliced only from constants and table names
+"""The close of business's interest accrual step, set-based like the others (see steps.py).
+
+Daily simple interest is worked out exactly from the state on any date: the period's start, the
+balance it accrues on and the interest carried (`portfolio.accrual`). The ledger takes it at
+each month end, for the month's accounts, and at each due date through the installment, which
+bills the period's interest out of interest_accrued first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from typing import Any
+
+import polars as pl
+
+from recoup.arrears.accrual_columns import accrual_key_expr, accrued_to, is_month_end
+from recoup.arrears.batch import reads
+from recoup.arrears.schedule_columns import governing_versions
+from recoup.kernel import bulk
+from recoup.ledger import batch as ledger_batch
+from recoup.ledger.models import AccountCode
+from recoup.ledger.operations import accrual_memo
+from recoup.ledger.reasons import ReasonCode
+
+STATE = "arrears_arrearsstate"
+DAILY_SIMPLE = "daily_simple"
+
+
+def interest_accrue(
+    cursor: Any, vendor: str, as_of: date, at: datetime, after_entry_id: int
+) -> dict[str, int]:
+    """On the last day of a calendar month, accrue the interest earned and not yet billed by every
+    active contract of a daily-simple product, as `ledger.operations.interest_accrue` would.
+
+    Runs after the night's installments have fallen due, so an installment due on the month end
+    has billed its period already. Each account's accrual to the month end (what is carried plus
+    the period's interest so far) less what its interest_accrued account holds is posted when
+    positive: Dr interest_accrued / Cr interest_income, dated the month end, once per account and
+    month end. The receivable balances follow in arrears_refresh, whose books these entries move.
+
+    Every night, the state's accrued_interest_minor takes the interest_accrued balance of the books
+    that moved since the last close (`after_entry_id`): accruals, installments billing them.
+    """
+    accruals = _month_end_accrue(cursor, vendor, as_of, at) if is_month_end(as_of) else 0
+    return {"accruals": accruals, "accrued_synced": _accrued_sync(cursor, vendor, as_of, after_entry_id)}
+
+
+def _month_end_accrue(cursor: Any, vendor: str, as_of: date, at: datetime) -> int:
+    accounts = bulk.frame_query(
+        cursor,
+        "SELECT s.contract_id, b.id, s.currency, s.installments_due + 1, s.schedule_balance_minor, "
+        "s.carried_interest_minor, COALESCE(a.balance_minor, 0) "
+        f"FROM {STATE} s JOIN portfolio_contract c ON c.id = s.contract_id AND c.status = 'active' "
+        "JOIN portfolio_product p ON p.id = c.product_id AND p.interest_method = %s "
+        "JOIN ledger_ledgerbook b ON b.contract_id = s.contract_id "
+        "LEFT JOIN ledger_ledgeraccount a ON a.book_id = b.id AND a.code = %s "
+        "WHERE s.next_due_date IS NOT NULL",
+        [DAILY_SIMPLE, AccountCode.INTEREST_ACCRUED],
+        {
+            "contract_id": pl.Int64,
+            "book_id": pl.Int64,
+            "currency": pl.Utf8,
+            "n": pl.Int64,
+            "balance": pl.Int64,
+            "carried": pl.Int64,
+            "held": pl.Int64,
+        },
+    )
+    if accounts.is_empty():
+        return 0
+    reads.ids_load(cursor, vendor, accounts["contract_id"])
+    governed = governing_versions(accounts, reads.versions_read(cursor, vendor)).filter(
+        (pl.col("n") <= pl.col("v_total")) & (pl.col("v_method") == "annuity")
+    )
+    due = (
+        accrued_to(governed, as_of)
+        .filter(pl.col("accrual_balance") > 0)
+        .with_columns(amount=pl.col("accrued") - pl.col("held"))
+        .filter(pl.col("amount") > 0)
+        .with_columns(idempotency_key=accrual_key_expr(pl.col("contract_id"), as_of))
+    )
+    if due.is_empty():
+        return 0
+    memo = accrual_memo(as_of)
+    entries = due.select(
+        "idempotency_key",
+        "book_id",
+        reason_code=pl.lit(ReasonCode.INTEREST_ACCRUED.value),
+        effective_date=pl.lit(as_of),
+        memo=pl.lit(memo),
+        fingerprint=accrual_fingerprints(due, as_of),
+    )
+    postings = pl.concat(
+        [
+            due.select(
+                "idempotency_key",
+                code=pl.lit(code.value),
+                amount_minor=sign * pl.col("amount"),
+                currency="currency",
+                installment=pl.lit(None, pl.Int64),
+            )
+            for code, sign in ((AccountCode.INTEREST_ACCRUED, 1), (AccountCode.INTEREST_INCOME, -1))
+        ]
+    )
+    return ledger_batch.entries_post_bulk(entries=entries, postings=postings, at=at).posted
+
+
+def accrual_fingerprints(due: pl.DataFrame, as_of: date) -> pl.Series:
+    """What `ledger.operations.interest_accrue` fingerprints for each (book_id, currency, amount),
+    so that a per-account retry recognises what the batch posted."""
+    text = due.select(
+        pl.format(
+            '{{"book":{},"effective_date":"{}","lines":[["interest_accrued",{},"{}",0],'
+            '["interest_income",{},"{}",0]],"memo":"{}","reason_code":"{}","receipt":null,"reverses":null}}',
+            pl.col("book_id"),
+            pl.lit(as_of.isoformat()),
+            pl.col("amount"),
+            pl.col("currency"),
+            -pl.col("amount"),
+            pl.col("currency"),
+            pl.lit(accrual_memo(as_of)),
+            pl.lit(ReasonCode.INTEREST_ACCRUED.value),
+        )
+    ).to_series()
+    return pl.Series("fingerprint", [hashlib.sha256(v.encode()).hexdigest() for v in text], dtype=pl.Utf8)
+
+
+def _accrued_sync(cursor: Any, vendor: str, as_of: date, after_entry_id: int) -> int:
+    """Take the interest_accrued balance of the books moved since `after_entry_id` into their state."""
+    moved = bulk.frame_query(
+        cursor,
+        "SELECT DISTINCT b.contract_id, a.balance_minor FROM ledger_journalentry j "
+        "JOIN ledger_ledgeraccount a ON a.book_id = j.book_id AND a.code = %s "
+        "JOIN ledger_ledgerbook b ON b.id = j.book_id "
+        f"JOIN {STATE} s ON s.contract_id = b.contract_id "
+        "WHERE j.id > %s AND s.accrued_interest_minor <> a.balance_minor",
+        [AccountCode.INTEREST_ACCRUED, after_entry_id],
+        {"contract_id": pl.Int64, "accrued_interest_minor": pl.Int64},
+    )
+    bulk.frame_update(cursor, vendor, STATE, "contract_id", moved.with_columns(changed_date=pl.lit(as_of)))
+    return moved.height
