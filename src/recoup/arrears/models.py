@@ -71,10 +71,15 @@ class ArrearsState(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["bucket"], name="arrears_state_bucket"),
             models.Index(fields=["oldest_unpaid_due_date"], name="arrears_state_oldest_unpaid"),
             models.Index(fields=["next_due_date"], name="arrears_state_next_due"),
-            models.Index(fields=["last_due_date"], name="arrears_state_last_due"),
+            # The late-fee candidates of a night: in arrears, their last installment due a product's
+            # grace days ago. Partial, so it holds the accounts in arrears only.
+            models.Index(
+                fields=["product_code", "last_due_date"],
+                name="arrears_state_late",
+                condition=models.Q(arrears_minor__gt=0),
+            ),
             models.Index(fields=["changed_date"], name="arrears_state_changed"),
             # Covers the aged-debt totals in its GROUP BY order, so that the close of business reads
             # them in one pass of the index instead of sorting every state row (which on SQLite

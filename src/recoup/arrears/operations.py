@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 from recoup.arrears.batch.run import Progress, date_close
 from recoup.arrears.errors import CatchUpTooLong
@@ -52,7 +52,15 @@ def cob_run(*, as_of: date, at: datetime, progress: Progress | None = None) -> C
     dates = tuple(start + timedelta(days=offset) for offset in range(days))
     if connection.vendor == "sqlite" and not connection.in_atomic_block:
         with connection.cursor() as cursor, bulk.sqlite_pragmas_held(cursor, SQLITE_COB_PRAGMAS):
-            summaries = {d.isoformat(): date_close(d, at=at, progress=progress) for d in dates}
+            summaries = {d.isoformat(): _date_close(d, at=at, progress=progress) for d in dates}
     else:
-        summaries = {d.isoformat(): date_close(d, at=at, progress=progress) for d in dates}
+        summaries = {d.isoformat(): _date_close(d, at=at, progress=progress) for d in dates}
     return CobResult(as_of=as_of, dates=dates, summaries=summaries)
+
+
+def _date_close(business_date: date, *, at: datetime, progress: Progress | None) -> dict[str, Any]:
+    """One business date in one transaction: a row that several steps change (an account's state,
+    its ledger balances) is written to disk once, at the commit, not once per step. A run killed
+    part-way leaves the date as it was, and the next run closes it whole."""
+    with transaction.atomic():
+        return date_close(business_date, at=at, progress=progress)

@@ -132,7 +132,8 @@ class JournalEntry(models.Model):
     # A digest of what the entry says, so a retried request is told apart from a reused key.
     fingerprint = models.CharField(max_length=64)
     reason_code = models.CharField(max_length=64)
-    book = models.ForeignKey(LedgerBook, on_delete=models.PROTECT, related_name="entries")
+    # ledger_entry_book_date serves look-ups by book (see Meta): no index on book alone.
+    book = models.ForeignKey(LedgerBook, on_delete=models.PROTECT, related_name="entries", db_index=False)
     effective_date = models.DateField()
     posted_at = models.DateTimeField()
     created_by = models.ForeignKey(

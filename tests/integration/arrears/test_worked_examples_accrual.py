@@ -135,7 +135,7 @@ def test_closing_the_month_end_again_posts_nothing_new() -> None:
 
     cob_run(as_of=date(2024, 1, 31), at=AT)
     with transaction.atomic(), connection.cursor() as cursor:
-        again = interest_accrue(cursor, connection.vendor, date(2024, 1, 31), AT, 0)
+        again = interest_accrue(cursor, connection.vendor, date(2024, 1, 31), AT)
     retried = ledger.interest_accrue(
         book=ledger.book_get(contract_id=loan.pk),
         amount=Money(98_63, "USD"),

@@ -28,9 +28,7 @@ STATE = "arrears_arrearsstate"
 DAILY_SIMPLE = "daily_simple"
 
 
-def interest_accrue(
-    cursor: Any, vendor: str, as_of: date, at: datetime, after_entry_id: int
-) -> dict[str, int]:
+def interest_accrue(cursor: Any, vendor: str, as_of: date, at: datetime) -> dict[str, int]:
     """On the last day of a calendar month, accrue the interest earned and not yet billed by every
     active contract of a daily-simple product, as `ledger.operations.interest_accrue` would.
 
@@ -39,12 +37,10 @@ def interest_accrue(
     the period's interest so far) less what its interest_accrued account holds is posted when
     positive: Dr interest_accrued / Cr interest_income, dated the month end, once per account and
     month end. The receivable balances follow in arrears_refresh, whose books these entries move.
-
-    Every night, the state's accrued_interest_minor takes the interest_accrued balance of the books
-    that moved since the last close (`after_entry_id`): accruals, installments billing them.
+    The state's accrued_interest_minor follows the ledger in arrears_refresh, with the other
+    balances of the books that moved.
     """
-    accruals = _month_end_accrue(cursor, vendor, as_of, at) if is_month_end(as_of) else 0
-    return {"accruals": accruals, "accrued_synced": _accrued_sync(cursor, vendor, as_of, after_entry_id)}
+    return {"accruals": _month_end_accrue(cursor, vendor, as_of, at) if is_month_end(as_of) else 0}
 
 
 def _month_end_accrue(cursor: Any, vendor: str, as_of: date, at: datetime) -> int:
@@ -125,19 +121,3 @@ def accrual_fingerprints(due: pl.DataFrame, as_of: date) -> pl.Series:
         )
     ).to_series()
     return pl.Series("fingerprint", [hashlib.sha256(v.encode()).hexdigest() for v in text], dtype=pl.Utf8)
-
-
-def _accrued_sync(cursor: Any, vendor: str, as_of: date, after_entry_id: int) -> int:
-    """Take the interest_accrued balance of the books moved since `after_entry_id` into their state."""
-    moved = bulk.frame_query(
-        cursor,
-        "SELECT DISTINCT b.contract_id, a.balance_minor FROM ledger_journalentry j "
-        "JOIN ledger_ledgeraccount a ON a.book_id = j.book_id AND a.code = %s "
-        "JOIN ledger_ledgerbook b ON b.id = j.book_id "
-        f"JOIN {STATE} s ON s.contract_id = b.contract_id "
-        "WHERE j.id > %s AND s.accrued_interest_minor <> a.balance_minor",
-        [AccountCode.INTEREST_ACCRUED, after_entry_id],
-        {"contract_id": pl.Int64, "accrued_interest_minor": pl.Int64},
-    )
-    bulk.frame_update(cursor, vendor, STATE, "contract_id", moved.with_columns(changed_date=pl.lit(as_of)))
-    return moved.height

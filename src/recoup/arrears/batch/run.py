@@ -1,7 +1,9 @@
-"""One close of business: its steps in order, each committed with its record in CobRun.steps_done.
+"""One close of business: its steps in order, each recorded in CobRun.steps_done as it ends.
 
-A run killed half-way leaves the steps it finished committed and the one it was in rolled back;
-run again, it resumes at that step, so the result equals an uninterrupted run.
+Each step runs in its own transaction (a savepoint when the caller holds one, as
+`arrears.operations.cob_run` does for the whole date). Whatever a killed run had committed, the
+next run skips the steps recorded as done and does the rest, so the result equals an
+uninterrupted run.
 """
 
 from __future__ import annotations
@@ -80,7 +82,7 @@ def _step(
         fell_due = steps.installments_fall_due(cursor, vendor, business_date, at)
         return {**rescheduled, **fell_due, "versions_watermark": versions_high}
     if name == "interest_accrue":
-        return accrual.interest_accrue(cursor, vendor, business_date, at, watermark)
+        return accrual.interest_accrue(cursor, vendor, business_date, at)
     if name == "arrears_refresh":
         counts, high = steps.arrears_refresh(cursor, vendor, business_date, watermark)
         return {**counts, "watermark": high}

@@ -21,8 +21,17 @@ from recoup.kernel import bulk
 from recoup.ledger import batch as ledger_batch
 from recoup.ledger.models import AccountCode
 from recoup.ledger.queries import RECEIVABLE_CODES
+from recoup.ledger.reasons import ReasonCode
 
 STATE = "arrears_arrearsstate"
+# Entries that cannot move an account's oldest unpaid installment back (see arrears_refresh).
+ROUTINE_REASONS = (
+    "installment_fell_due",
+    "receipt_allocated",
+    LATE_FEE_REASON,
+    ReasonCode.INTEREST_ACCRUED.value,
+)
+OWED_CODES = (AccountCode.PRINCIPAL_DUE, AccountCode.INTEREST_DUE)
 STATE_INIT_SLICE = 500_000
 NOT_STARTED = ""  # the bucket of a state row not yet placed: its first placing records no transition
 
@@ -291,8 +300,8 @@ def arrears_refresh(cursor: Any, vendor: str, as_of: date, after_entry_id: int) 
             cursor,
             "SELECT DISTINCT b.contract_id FROM ledger_journalentry j "
             "JOIN ledger_ledgerbook b ON b.id = j.book_id WHERE j.id > %s AND j.id <= %s "
-            "AND j.reason_code NOT IN (%s, %s, %s)",
-            [after_entry_id, high, "installment_fell_due", "receipt_allocated", LATE_FEE_REASON],
+            "AND j.reason_code NOT IN (%s, %s, %s, %s)",
+            [after_entry_id, high, *ROUTINE_REASONS],
             {"contract_id": pl.Int64},
         )
     else:
@@ -327,10 +336,11 @@ def arrears_refresh(cursor: Any, vendor: str, as_of: date, after_entry_id: int) 
         cursor,
         "SELECT t.contract_id, "
         f"COALESCE(SUM(CASE WHEN a.code IN ({marks}) THEN a.balance_minor ELSE 0 END), 0), "
-        "COALESCE(SUM(CASE WHEN a.code IN (%s, %s) THEN a.balance_minor ELSE 0 END), 0) "
+        "COALESCE(SUM(CASE WHEN a.code IN (%s, %s) THEN a.balance_minor ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN a.code = %s THEN a.balance_minor ELSE 0 END), 0) "
         "FROM cob_pending t LEFT JOIN ledger_ledgeraccount a ON a.book_id = t.book_id GROUP BY t.contract_id",
-        [*RECEIVABLE_CODES, AccountCode.PRINCIPAL_DUE, AccountCode.INTEREST_DUE],
-        {"contract_id": pl.Int64, "receivable": pl.Int64, "owed": pl.Int64},
+        [*RECEIVABLE_CODES, *OWED_CODES, AccountCode.INTEREST_ACCRUED],
+        {"contract_id": pl.Int64, "receivable": pl.Int64, "owed": pl.Int64, "accrued": pl.Int64},
     )
     outstanding = bulk.frame_query(
         cursor,
@@ -363,6 +373,7 @@ def arrears_refresh(cursor: Any, vendor: str, as_of: date, after_entry_id: int) 
         fresh.select(
             "contract_id",
             receivable_minor=pl.col("receivable").fill_null(0),
+            accrued_interest_minor=pl.col("accrued").fill_null(0),
             arrears_minor="arrears",
             paid_to_date_minor=pl.max_horizontal(pl.col("due_to_date") - pl.col("arrears"), pl.lit(0)),
             installments_missed=pl.when(in_arrears).then(pl.col("missed").fill_null(0)).otherwise(0),
@@ -382,17 +393,21 @@ def late_fees_assess(cursor: Any, vendor: str, as_of: date, at: datetime) -> dic
     products = reads.products_read(cursor).filter((pl.col("fixed_minor") > 0) | (pl.col("percent_e4") > 0))
     if products.is_empty():
         return {"late_fees": 0}
-    clauses = " OR ".join(["(s.product_code = %s AND s.last_due_date = %s)"] * products.height)
+    # One arm per product, each read from the partial index arrears_state_late (whose condition
+    # the arm repeats word for word, as SQLite needs to use it).
+    arm = (
+        "SELECT s.contract_id, b.id, s.currency, s.product_code, s.installments_due, "
+        f"s.last_installment_minor FROM {STATE} s "
+        "JOIN portfolio_contract c ON c.id = s.contract_id AND c.status = 'active' "
+        "JOIN ledger_ledgerbook b ON b.contract_id = s.contract_id "
+        "WHERE s.arrears_minor > 0 AND s.product_code = %s AND s.last_due_date = %s"
+    )
     params: list[Any] = []
     for code, grace in products.select("product_code", "grace_days").iter_rows():
         params += [code, as_of - timedelta(days=grace)]
     late = bulk.frame_query(
         cursor,
-        "SELECT s.contract_id, b.id, s.currency, s.product_code, s.installments_due, "
-        f"s.last_installment_minor FROM {STATE} s "
-        "JOIN portfolio_contract c ON c.id = s.contract_id AND c.status = 'active' "
-        "JOIN ledger_ledgerbook b ON b.contract_id = s.contract_id "
-        f"WHERE s.arrears_minor > 0 AND ({clauses})",
+        " UNION ALL ".join([arm] * products.height),
         params,
         {
             "contract_id": pl.Int64,
