@@ -79,14 +79,11 @@ def _account_close(
     )
     last = due[-1] if due else None
     rule = _rule(contract.product)
-    if (
-        active
-        and last is not None
-        and arrears > 0
-        and rule.charges
-        and last.due_date + timedelta(days=rule.grace_days) == business_date
-    ):
-        fee = late_fee_minor(rule, installment_minor=last.payment_minor)
+    for installment in due if active and arrears > 0 and rule.charges else []:
+        still_unpaid = not unpaid or installment.number >= unpaid[0]
+        if installment.due_date + timedelta(days=rule.grace_days) != business_date or not still_unpaid:
+            continue
+        fee = late_fee_minor(rule, installment_minor=installment.payment_minor)
         if fee > 0:
             ledger.fee_assess(
                 book=book,
@@ -94,8 +91,8 @@ def _account_close(
                 reason_code=LATE_FEE_REASON,
                 effective_date=business_date,
                 at=at,
-                idempotency_key=late_fee_key(contract.pk, last.number),
-                installment=last.number,
+                idempotency_key=late_fee_key(contract.pk, installment.number),
+                installment=installment.number,
             )
     by_number = {i.number: i for i in schedule.installments}
     oldest_date = None
@@ -111,6 +108,7 @@ def _account_close(
         "currency": contract.currency,
         "product_code": contract.product.code,
         "jurisdiction": contract.jurisdiction,
+        "frequency": contract.frequency,
         "installments_due": len(due),
         "due_to_date_minor": sum(i.payment_minor for i in due),
         "paid_to_date_minor": max(0, sum(i.payment_minor for i in due) - arrears),

@@ -52,6 +52,7 @@ class ArrearsState(models.Model):
     # The contract's product and jurisdiction, copied here so that aged debt is one scan of one table.
     product_code = models.CharField(max_length=32, default="")
     jurisdiction = models.CharField(max_length=8, default="")
+    frequency = models.CharField(max_length=16, default="")  # of the schedule as it now stands
     # Where the schedule stands after the last installment due, so that the next installment's
     # split is one vectorised step of the schedule engine rather than a rebuild of the schedule.
     schedule_balance_minor = models.BigIntegerField(default=0)
@@ -73,10 +74,11 @@ class ArrearsState(models.Model):
         indexes = [
             models.Index(fields=["oldest_unpaid_due_date"], name="arrears_state_oldest_unpaid"),
             models.Index(fields=["next_due_date"], name="arrears_state_next_due"),
-            # The late-fee candidates of a night: in arrears, their last installment due a product's
-            # grace days ago. Partial, so it holds the accounts in arrears only.
+            # The late-fee candidates of a night: in arrears, an installment due a product's grace
+            # days ago (the last one, or for weekly and fortnightly schedules one of the last few).
+            # Partial, so it holds the accounts in arrears only.
             models.Index(
-                fields=["product_code", "last_due_date"],
+                fields=["product_code", "frequency", "last_due_date"],
                 name="arrears_state_late",
                 condition=models.Q(arrears_minor__gt=0),
             ),

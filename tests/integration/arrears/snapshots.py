@@ -28,6 +28,7 @@ STATE_FIELDS = (
     "last_installment_minor",
     "schedule_balance_minor",
     "accrued_interest_minor",
+    "frequency",
 )
 
 

@@ -34,6 +34,9 @@ ROUTINE_REASONS = (
 OWED_CODES = (AccountCode.PRINCIPAL_DUE, AccountCode.INTEREST_DUE)
 STATE_INIT_SLICE = 500_000
 NOT_STARTED = ""  # the bucket of a state row not yet placed: its first placing records no transition
+# The fewest days between two installments of each frequency, to tell which schedules can have had
+# later installments fall due within a product's grace days.
+SHORTEST_PERIOD_DAYS = {"weekly": 7, "biweekly": 14, "monthly": 28}
 
 
 def state_init(cursor: Any, vendor: str, as_of: date) -> dict[str, int]:
@@ -50,12 +53,18 @@ def state_init(cursor: Any, vendor: str, as_of: date) -> dict[str, int]:
         return {"initialised": 0}
     fresh = bulk.frame_query(
         cursor,
-        "SELECT c.id, c.currency, p.code, c.jurisdiction FROM portfolio_contract c "
+        "SELECT c.id, c.currency, p.code, c.jurisdiction, c.frequency FROM portfolio_contract c "
         "JOIN portfolio_product p ON p.id = c.product_id "
         "JOIN ledger_ledgerbook b ON b.contract_id = c.id "
         f"LEFT JOIN {STATE} s ON s.contract_id = c.id WHERE s.contract_id IS NULL",
         [],
-        {"contract_id": pl.Int64, "currency": pl.Utf8, "product_code": pl.Utf8, "jurisdiction": pl.Utf8},
+        {
+            "contract_id": pl.Int64,
+            "currency": pl.Utf8,
+            "product_code": pl.Utf8,
+            "jurisdiction": pl.Utf8,
+            "frequency": pl.Utf8,
+        },
     )
     if fresh.is_empty():
         return {"initialised": 0}
@@ -118,6 +127,7 @@ def _state_init_slice(cursor: Any, vendor: str, as_of: date, fresh: pl.DataFrame
             "currency",
             "product_code",
             "jurisdiction",
+            "frequency",
             changed_date=pl.lit(as_of),
             installments_due=pl.col("n") - 1,
             due_to_date_minor=pl.col("due_to_date"),
@@ -389,35 +399,50 @@ def arrears_refresh(cursor: Any, vendor: str, as_of: date, after_entry_id: int) 
 
 
 def late_fees_assess(cursor: Any, vendor: str, as_of: date, at: datetime) -> dict[str, int]:
-    """Charge each product's late fee on the installments still unpaid when their grace days end."""
+    """Charge each product's late fee on the installments still unpaid when their grace days end.
+
+    The installment whose grace ends tonight fell due on as_of − grace. On a schedule whose period
+    is longer than the grace days it is the account's last installment due; on a weekly or
+    fortnightly one, later installments may have fallen due since, so the last few are looked at.
+    Runs after arrears_refresh: an installment is unpaid when it is the oldest unpaid one or later.
+    """
     products = reads.products_read(cursor).filter((pl.col("fixed_minor") > 0) | (pl.col("percent_e4") > 0))
     if products.is_empty():
         return {"late_fees": 0}
-    # One arm per product, each read from the partial index arrears_state_late (whose condition
-    # the arm repeats word for word, as SQLite needs to use it).
+    # One arm per product and frequency, each read from the partial index arrears_state_late (whose
+    # condition the arm repeats word for word, as SQLite needs to use it).
     arm = (
         "SELECT s.contract_id, b.id, s.currency, s.product_code, s.installments_due, "
-        f"s.last_installment_minor FROM {STATE} s "
+        "s.oldest_unpaid_installment, s.last_installment_minor, "
+        f"{bulk.sql_epoch_days(vendor, 's.last_due_date')} FROM {STATE} s "
         "JOIN portfolio_contract c ON c.id = s.contract_id AND c.status = 'active' "
         "JOIN ledger_ledgerbook b ON b.contract_id = s.contract_id "
-        "WHERE s.arrears_minor > 0 AND s.product_code = %s AND s.last_due_date = %s"
+        "WHERE s.arrears_minor > 0 AND s.product_code = %s AND s.frequency = %s "
+        "AND s.last_due_date >= %s AND s.last_due_date <= %s"
     )
     params: list[Any] = []
+    arms = 0
     for code, grace in products.select("product_code", "grace_days").iter_rows():
-        params += [code, as_of - timedelta(days=grace)]
-    late = bulk.frame_query(
+        target = as_of - timedelta(days=grace)
+        for frequency, shortest in SHORTEST_PERIOD_DAYS.items():
+            params += [code, frequency, target, as_of if shortest <= grace else target]
+            arms += 1
+    candidates = bulk.frame_query(
         cursor,
-        " UNION ALL ".join([arm] * products.height),
+        " UNION ALL ".join([arm] * arms),
         params,
         {
             "contract_id": pl.Int64,
             "book_id": pl.Int64,
             "currency": pl.Utf8,
             "product_code": pl.Utf8,
-            "n": pl.Int64,
-            "installment_minor": pl.Int64,
+            "last_n": pl.Int64,
+            "oldest": pl.Int64,
+            "last_minor": pl.Int64,
+            "last_due_date": pl.Date,
         },
     )
+    late = _late_installments(cursor, vendor, candidates, products, as_of)
     if late.is_empty():
         return {"late_fees": 0}
     percent_fee = pl.col("installment_minor").cast(pl.Int128) * pl.col("percent_e4")
@@ -463,6 +488,51 @@ def late_fees_assess(cursor: Any, vendor: str, as_of: date, at: datetime) -> dic
     result = ledger_batch.entries_post_bulk(entries=entries, postings=postings, at=at)
     _receivables_refresh(cursor, vendor, as_of, fees.select("contract_id", "book_id"))
     return {"late_fees": result.posted}
+
+
+def _late_installments(
+    cursor: Any, vendor: str, candidates: pl.DataFrame, products: pl.DataFrame, as_of: date
+) -> pl.DataFrame:
+    """Of the candidates, the (contract, installment n, installment_minor) whose grace ends on
+    `as_of` and that are still unpaid."""
+    schema = {"contract_id": pl.Int64, "book_id": pl.Int64, "currency": pl.Utf8, "product_code": pl.Utf8}
+    if candidates.is_empty():
+        return pl.DataFrame(schema={**schema, "n": pl.Int64, "installment_minor": pl.Int64})
+    candidates = candidates.join(
+        products.select("product_code", "grace_days"), on="product_code"
+    ).with_columns(target=pl.lit(as_of) - pl.duration(days=pl.col("grace_days")))
+    latest = candidates.filter(pl.col("last_due_date") == pl.col("target")).select(
+        *schema, n="last_n", installment_minor="last_minor", oldest="oldest"
+    )
+    earlier = candidates.filter(pl.col("last_due_date") > pl.col("target"))
+    if earlier.height:
+        # Installments due since the target: at most grace / 7 of them on a weekly schedule.
+        back = max(products["grace_days"].to_list()) // SHORTEST_PERIOD_DAYS["weekly"]
+        wanted = (
+            earlier.with_columns(k=pl.int_ranges(1, back + 1))
+            .explode("k")
+            .with_columns(n=pl.col("last_n") - pl.col("k"))
+            .filter(pl.col("n") >= 1)
+        )
+        reads.ids_load(cursor, vendor, earlier["contract_id"])
+        versions = reads.versions_read(cursor, vendor)
+        dated = due_date_of(wanted.select("contract_id", "n"), versions)
+        found = wanted.join(dated, on=["contract_id", "n"]).filter(pl.col("due_date") == pl.col("target"))
+        # An installment with later ones after it is never the final one: it is the level payment.
+        level = governing_versions(found.select("contract_id", "n"), versions).select(
+            "contract_id", "n", installment_minor="v_payment"
+        )
+        latest = pl.concat(
+            [
+                latest,
+                found.join(level, on=["contract_id", "n"]).select(
+                    *schema, "n", "installment_minor", "oldest"
+                ),
+            ]
+        )
+    # No oldest unpaid installment on an account in arrears: its arrears are not tied to installments
+    # (an opening balance), and the installment counts as unpaid.
+    return latest.filter(pl.col("oldest").is_null() | (pl.col("n") >= pl.col("oldest"))).drop("oldest")
 
 
 def _receivables_refresh(cursor: Any, vendor: str, as_of: date, books: pl.DataFrame) -> None:

@@ -1,0 +1,95 @@
+"""Late fees on a weekly schedule, whose grace days outlast the period between installments.
+
+A UK hire purchase agreement: £2,600 at 9.9 % over 52 weekly installments, first due Friday
+5 April 2024; the product charges £12 (within the lender's £15 cost) on an installment still
+unpaid 14 days after it fell due. By then two more installments have fallen due, so the one whose
+grace ends is not the account's last installment due.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from recoup.arrears.models import ArrearsState
+from recoup.arrears.operations import cob_run
+from recoup.ledger.models import Posting
+from recoup.portfolio.models import Contract
+from recoup.portfolio.operations import payment_apply
+from tests.integration.factories import book, uk_pcp
+
+AT = datetime(2024, 3, 1, 23, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def weekly() -> Contract:
+    booked = book(
+        uk_pcp(
+            product_code="UK-HP",
+            cash_price="2600.00",
+            deposit="0",
+            amount_financed="2600.00",
+            balloon="0",
+            apr="9.9",
+            term=52,
+            frequency="weekly",
+            origination_date=date(2024, 3, 29),
+            first_due_date=date(2024, 4, 5),
+        )
+    )
+    contract = Contract.objects.get(pk=booked.contract_id)
+    cob_run(as_of=date(2024, 4, 4), at=AT)
+    return contract
+
+
+def _fees(contract: Contract) -> list[tuple[int | None, int]]:
+    """(installment, amount) of each late fee charged, in the order charged."""
+    return list(
+        Posting.objects.filter(
+            account__book__contract_id=contract.pk, account__code="fees_due", entry__reason_code="late_fee"
+        )
+        .order_by("entry_id")
+        .values_list("installment", "amount_minor")
+    )
+
+
+@pytest.mark.django_db
+def test_each_unpaid_weekly_installment_is_charged_when_its_own_grace_ends(weekly: Contract) -> None:
+    cob_run(as_of=date(2024, 4, 18), at=AT)
+    assert _fees(weekly) == []  # installment 1's grace ends on the 19th
+
+    cob_run(as_of=date(2024, 4, 19), at=AT)
+    state = ArrearsState.objects.get(contract=weekly)
+    assert state.installments_due == 3  # 5, 12 and 19 April
+    assert _fees(weekly) == [(1, 1200)]
+
+    cob_run(as_of=date(2024, 4, 26), at=AT)
+    assert _fees(weekly) == [(1, 1200), (2, 1200)]
+
+
+@pytest.mark.django_db
+def test_a_weekly_installment_paid_within_its_grace_is_not_charged(weekly: Contract) -> None:
+    cob_run(as_of=date(2024, 4, 5), at=AT)
+    installment = ArrearsState.objects.get(contract=weekly).last_installment_minor
+    payment_apply(
+        account_number=weekly.account_number,
+        amount=f"{installment / 100:.2f}",
+        received_date=date(2024, 4, 10),
+        reference="week 1",
+        idempotency_key="week-1",
+        at=AT,
+    )
+
+    cob_run(as_of=date(2024, 4, 26), at=AT)
+
+    # Installment 1 was paid; 2 (due the 12th) is charged on the 26th, 3 not yet.
+    assert _fees(weekly) == [(2, 1200)]
+
+
+@pytest.mark.django_db
+def test_a_second_run_of_the_same_date_charges_nothing_more(weekly: Contract) -> None:
+    cob_run(as_of=date(2024, 4, 19), at=AT)
+    cob_run(as_of=date(2024, 4, 19), at=AT)
+
+    assert _fees(weekly) == [(1, 1200)]
