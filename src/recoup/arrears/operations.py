@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -50,10 +51,7 @@ def cob_run(*, as_of: date, at: datetime, progress: Progress | None = None) -> C
             field="as_of",
         )
     dates = tuple(start + timedelta(days=offset) for offset in range(days))
-    if connection.vendor == "sqlite" and not connection.in_atomic_block:
-        with connection.cursor() as cursor, bulk.sqlite_pragmas_held(cursor, SQLITE_COB_PRAGMAS):
-            summaries = {d.isoformat(): _date_close(d, at=at, progress=progress) for d in dates}
-    else:
+    with connection.cursor() as cursor, _pragmas_for_the_close(cursor):
         summaries = {d.isoformat(): _date_close(d, at=at, progress=progress) for d in dates}
     return CobResult(as_of=as_of, dates=dates, summaries=summaries)
 
@@ -64,3 +62,11 @@ def _date_close(business_date: date, *, at: datetime, progress: Progress | None)
     part-way leaves the date as it was, and the next run closes it whole."""
     with transaction.atomic():
         return date_close(business_date, at=at, progress=progress)
+
+
+def _pragmas_for_the_close(cursor: Any) -> AbstractContextManager[None]:
+    """SQLite's page cache for the close; nothing elsewhere, nor inside a caller's transaction
+    (where SQLite refuses to change temp_store)."""
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        return bulk.sqlite_pragmas_held(cursor, SQLITE_COB_PRAGMAS)
+    return nullcontext()
