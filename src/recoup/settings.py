@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "recoup.portfolio",
     "recoup.ledger",
     "recoup.arrears",
+    "recoup.collections",
     "recoup.reporting",
     "recoup.web",
 ]

@@ -42,3 +42,50 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=8)
     created_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+
+class AuthorityLimit(models.Model):
+    """One row of the approval matrix: what a role (or, overriding it, one user) may agree alone,
+    in one currency. A change beyond these limits becomes an approval request (maker–checker).
+
+    Money limits are in the currency's minor units; percentages are of the amount concerned.
+    """
+
+    role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    currency = models.CharField(max_length=3)
+    arrangement_months = models.PositiveIntegerField(default=0)  # longest arrangement
+    payment_reduction_percent = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    credit_minor = models.BigIntegerField(default=0)  # largest credit or fee waiver
+    settlement_discount_percent = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    write_off_minor = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="authority_role_or_user",
+                condition=(models.Q(user__isnull=True) & ~models.Q(role=""))
+                | (models.Q(user__isnull=False) & models.Q(role="")),
+            ),
+            models.UniqueConstraint(
+                fields=["role", "currency"], condition=models.Q(user__isnull=True), name="authority_role_once"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "currency"],
+                condition=models.Q(user__isnull=False),
+                name="authority_user_once",
+            ),
+            models.CheckConstraint(
+                name="authority_amounts_not_negative",
+                condition=models.Q(credit_minor__gte=0, write_off_minor__gte=0),
+            ),
+            models.CheckConstraint(
+                name="authority_percents_in_range",
+                condition=models.Q(
+                    payment_reduction_percent__gte=0,
+                    payment_reduction_percent__lte=100,
+                    settlement_discount_percent__gte=0,
+                    settlement_discount_percent__lte=100,
+                ),
+            ),
+        ]

@@ -76,7 +76,9 @@ def authentication_error(request: HttpRequest, error: AuthenticationError) -> Ht
     return problem(request, status=401, title="Not signed in", detail="send a bearer token or sign in")
 
 
-from recoup.api import accounts, contracts  # noqa: E402  (routers register on the api above)
+from recoup.api import accounts, contacts, contracts, work  # noqa: E402  (routers register on the api above)
 
 api.add_router("/", accounts.router)
 api.add_router("/", contracts.router)
+api.add_router("/", contacts.router)
+api.add_router("/", work.router)

@@ -4,7 +4,8 @@ from django.db import migrations
 def install(apps, schema_editor):
     BucketScheme = apps.get_model("arrears", "BucketScheme")
     BucketScheme.objects.get_or_create(
-        code="standard", defaults={"name": "Standard", "boundaries": "1 30 60 90 120 180", "product_codes": ""}
+        code="standard",
+        defaults={"name": "Standard", "boundaries": "1 30 60 90 120 180", "product_codes": ""},
     )
 
 

@@ -1,0 +1,5 @@
+"""Get next, work items and queues."""
+
+from ninja import Router
+
+router = Router(tags=["work"])

@@ -1,0 +1,228 @@
+"""The collections context's tables: strategies and the queues they fill, the work items agents
+take, and the contacts and promises agents record.
+
+History is never deleted: contacts and promises stay as they were recorded; a promise's outcome
+is written once, by the evaluation after the close of business that settles it.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class Treatment(models.TextChoices):
+    CALL = "call", "Call"
+    LETTER = "letter", "Letter"
+    EMAIL = "email", "Email"
+    SMS = "sms", "SMS"
+    FIELD_VISIT = "field_visit", "Field visit"
+    ESCALATE = "escalate", "Escalate"
+
+
+class Arm(models.TextChoices):
+    CHAMPION = "champion", "Champion"
+    CHALLENGER = "challenger", "Challenger"
+
+
+class Queue(models.Model):
+    """A list of accounts to work, filled by the strategies that name it."""
+
+    code = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=100)
+    paused = models.BooleanField(default=False)
+    # Higher first: Get next takes from the highest-priority queue that has workable accounts.
+    priority = models.IntegerField(default=0)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="queues")
+
+
+class Strategy(models.Model):
+    """A segmentation rule: accounts that match it (first matching strategy by priority wins) go to
+    its queue with its treatment. `rules` holds the conditions (see collections.strategies).
+
+    Champion/challenger: `challenger_percent` of the matching accounts, split by a stable hash of
+    the account and the strategy, get `challenger_treatment` instead.
+    """
+
+    code = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=100)
+    priority = models.IntegerField(default=0)
+    active = models.BooleanField(default=True)
+    rules = models.JSONField(default=dict, blank=True)
+    queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="strategies")
+    treatment = models.CharField(max_length=16, choices=Treatment.choices, default=Treatment.CALL)
+    challenger_percent = models.PositiveSmallIntegerField(default=0)
+    challenger_treatment = models.CharField(max_length=16, choices=Treatment.choices, blank=True)
+
+    class Meta:
+        verbose_name_plural = "strategies"
+        constraints = [
+            models.CheckConstraint(
+                name="strategy_challenger_share", condition=models.Q(challenger_percent__lte=100)
+            ),
+            models.CheckConstraint(
+                name="strategy_challenger_has_treatment",
+                condition=models.Q(challenger_percent=0) | ~models.Q(challenger_treatment=""),
+            ),
+        ]
+
+
+class WorkItem(models.Model):
+    """An account placed in a queue by the last strategy run: at most one per account.
+
+    `rank` orders the queue (higher first). `held_by` is the agent working it now: Get next sets it
+    in one conditional write, so two agents never hold the same item.
+    """
+
+    contract = models.OneToOneField(
+        "portfolio.Contract", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="+", db_index=False)
+    strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="+", db_index=False)
+    arm = models.CharField(max_length=16, choices=Arm.choices, default=Arm.CHAMPION)
+    treatment = models.CharField(max_length=16, choices=Treatment.choices)
+    rank = models.BigIntegerField(default=0)
+    placed_date = models.DateField()
+    # The customer's time zone, so that Get next can skip accounts outside calling hours in SQL.
+    time_zone = models.CharField(max_length=64, default="")
+    not_before_date = models.DateField(null=True, blank=True)  # the next-action date agreed
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    held_at = models.DateTimeField(null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    worked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # Get next: the best free item of a queue.
+            models.Index(
+                fields=["queue", "-rank", "id"],
+                name="work_item_free",
+                condition=models.Q(held_by__isnull=True),
+            ),
+            models.Index(
+                fields=["held_by"], name="work_item_held", condition=models.Q(held_by__isnull=False)
+            ),
+            models.Index(
+                fields=["assigned_to"],
+                name="work_item_assigned",
+                condition=models.Q(assigned_to__isnull=False),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="work_item_held_whole",
+                condition=models.Q(held_by__isnull=True, held_at__isnull=True)
+                | models.Q(held_by__isnull=False, held_at__isnull=False),
+            ),
+        ]
+
+
+class Channel(models.TextChoices):
+    CALL = "call", "Call"
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
+    SMS = "sms", "SMS"
+    VISIT = "visit", "Field visit"
+
+
+class Direction(models.TextChoices):
+    INBOUND = "inbound", "Inbound"
+    OUTBOUND = "outbound", "Outbound"
+
+
+class Outcome(models.TextChoices):
+    RIGHT_PARTY = "right_party", "Right party contact"
+    THIRD_PARTY = "third_party", "Third party"
+    NO_ANSWER = "no_answer", "No answer"
+    MESSAGE_LEFT = "message_left", "Message left"
+    REFUSED = "refused", "Refused to pay"
+    PROMISE = "promise", "Promise to pay"
+    DISPUTE = "dispute", "Dispute"
+    WRONG_NUMBER = "wrong_number", "Wrong number"
+    CALLBACK = "callback", "Call back requested"
+    BANKRUPTCY = "bankruptcy", "Bankruptcy mentioned"
+    SENT = "sent", "Sent"
+
+
+class Contact(models.Model):
+    """One call, email, letter, SMS or visit, inbound or outbound, as the agent recorded it."""
+
+    contract = models.ForeignKey(
+        "portfolio.Contract", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    at = models.DateTimeField()
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    direction = models.CharField(max_length=16, choices=Direction.choices)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    next_action_date = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["contract", "-at"], name="contact_account_history")]
+        constraints = [
+            models.CheckConstraint(
+                name="contact_channel_known", condition=models.Q(channel__in=Channel.values)
+            ),
+            models.CheckConstraint(
+                name="contact_direction_known", condition=models.Q(direction__in=Direction.values)
+            ),
+            models.CheckConstraint(
+                name="contact_outcome_known", condition=models.Q(outcome__in=Outcome.values)
+            ),
+        ]
+
+
+class PromiseStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    KEPT = "kept", "Kept"
+    PARTLY_KEPT = "partly_kept", "Partly kept"
+    BROKEN = "broken", "Broken"
+
+
+class Promise(models.Model):
+    """A promise to pay one or several dated amounts, made during a contact."""
+
+    contract = models.ForeignKey(
+        "portfolio.Contract", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="promises")
+    made_date = models.DateField()
+    currency = models.CharField(max_length=3)
+    total_minor = models.BigIntegerField()
+    status = models.CharField(max_length=16, choices=PromiseStatus.choices, default=PromiseStatus.OPEN)
+    settled_date = models.DateField(null=True, blank=True)  # the business date its outcome was decided
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["contract", "-made_date"], name="promise_account"),
+            models.Index(fields=["status"], name="promise_open", condition=models.Q(status="open")),
+        ]
+        constraints = [
+            models.CheckConstraint(name="promise_total_positive", condition=models.Q(total_minor__gt=0)),
+            models.CheckConstraint(
+                name="promise_status_known", condition=models.Q(status__in=PromiseStatus.values)
+            ),
+        ]
+
+
+class PromisePayment(models.Model):
+    """One dated amount of a promise, and what was paid toward it by its date."""
+
+    promise = models.ForeignKey(Promise, on_delete=models.PROTECT, related_name="payments")
+    due_date = models.DateField()
+    amount_minor = models.BigIntegerField()
+    paid_minor = models.BigIntegerField(default=0)
+    status = models.CharField(max_length=16, choices=PromiseStatus.choices, default=PromiseStatus.OPEN)
+
+    class Meta:
+        ordering = ["due_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["promise", "due_date"], name="promise_payment_one_a_day"),
+            models.CheckConstraint(name="promise_payment_positive", condition=models.Q(amount_minor__gt=0)),
+            models.CheckConstraint(
+                name="promise_payment_paid_not_negative", condition=models.Q(paid_minor__gte=0)
+            ),
+        ]
