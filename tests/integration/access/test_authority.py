@@ -28,7 +28,8 @@ def test_a_new_installation_gives_agents_the_starting_limits(agent) -> None:
 
     assert authority.credit_minor == 10_000
     assert authority.arrangement_months == 6
-    assert authority.allows(Limit.CREDIT, 10_000) and not authority.allows(Limit.WRITE_OFF, 1)
+    assert authority.allows(Limit.CREDIT, 10_000)
+    assert not authority.allows(Limit.WRITE_OFF, 1)
 
 
 def test_a_role_without_a_row_may_agree_nothing() -> None:
@@ -36,7 +37,8 @@ def test_a_role_without_a_row_may_agree_nothing() -> None:
 
     authority = authority_of(user=auditor, currency="GBP")
 
-    assert authority.credit_minor == 0 and authority.arrangement_months == 0
+    assert authority.credit_minor == 0
+    assert authority.arrangement_months == 0
 
 
 def test_the_head_of_credit_raises_the_agents_credit_limit_and_it_is_audited(head, agent) -> None:
@@ -58,7 +60,8 @@ def test_a_users_own_row_overrides_the_roles(head, agent) -> None:
 
     assert authority_of(user=agent, currency="USD").arrangement_months == 9
     rows = authority_matrix()
-    assert rows[-1].username == "amy" and rows[0].role == "agent"
+    assert rows[-1].username == "amy"
+    assert rows[0].role == "agent"
 
 
 def test_an_agent_may_not_change_the_matrix(agent) -> None:
