@@ -49,6 +49,8 @@ def test_the_head_of_credit_raises_the_agents_credit_limit_and_it_is_audited(hea
     assert authority_of(user=agent, currency="USD").credit_minor == 15_000
     assert authority_of(user=agent, currency="GBP").credit_minor == 10_000
     event = AuditEvent.objects.get(action="authority.set")
+    assert event.before is not None
+    assert event.after is not None
     assert (event.before["credit_minor"], event.after["credit_minor"]) == ("10000", "15000")
     assert event.actor == head
 
