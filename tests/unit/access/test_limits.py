@@ -29,7 +29,7 @@ def test_no_write_off_authority_means_even_one_cent_needs_approval() -> None:
 
 
 def test_exceeded_lists_each_limit_gone_beyond() -> None:
-    asks = {
+    asks: dict[Limit, int | Decimal] = {
         Limit.ARRANGEMENT_MONTHS: 12,
         Limit.PAYMENT_REDUCTION_PERCENT: Decimal("20"),
         Limit.CREDIT: 20_000,
