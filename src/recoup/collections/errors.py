@@ -29,3 +29,32 @@ class InvalidStrategy(CollectionsError):
 
 class QueueNotFound(CollectionsError):
     """No queue has this code."""
+
+
+class ContactNotAllowed(CollectionsError):
+    """The user's role may read contacts and promises but not record them (auditors)."""
+
+
+class ArrangementNotAllowed(CollectionsError):
+    """An arrangement that cannot be made: bad terms, the wrong role, or an account not open."""
+
+
+class ApprovalNotAllowed(CollectionsError):
+    """A decision on an approval request that cannot be made: the maker deciding their own request,
+    an approver whose authority does not cover it, or a request already decided."""
+
+
+class ApprovalNotFound(CollectionsError):
+    """No approval request has this id."""
+
+
+class WorkNotPermitted(CollectionsError):
+    """The user's role may not do this with work or queues (agents take work; leaders manage queues)."""
+
+
+class WorkItemNotFound(CollectionsError):
+    """No work item has this id."""
+
+
+class WorkNotRecorded(CollectionsError):
+    """Work marked done before the agent recorded a contact on the account."""
