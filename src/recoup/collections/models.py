@@ -226,3 +226,108 @@ class PromisePayment(models.Model):
                 name="promise_payment_paid_not_negative", condition=models.Q(paid_minor__gte=0)
             ),
         ]
+
+
+class ArrangementKind(models.TextChoices):
+    DEFERRAL = "deferral", "Deferral"
+    EXTENSION = "extension", "Extension"
+    DUE_DATE_CHANGE = "due_date_change", "Due-date change"
+
+
+class ArrangementStatus(models.TextChoices):
+    PENDING_APPROVAL = "pending_approval", "Awaiting approval"
+    ACTIVE = "active", "Active"
+    COMPLETED = "completed", "Completed"
+    BROKEN = "broken", "Broken"
+    REJECTED = "rejected", "Rejected"
+
+
+class Arrangement(models.Model):
+    """A change to how the customer pays, agreed by an agent: within their authority it takes effect
+    at once (a new schedule version); beyond it, it waits on an approval request."""
+
+    contract = models.ForeignKey(
+        "portfolio.Contract", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    kind = models.CharField(max_length=24, choices=ArrangementKind.choices)
+    terms = models.JSONField()  # from_installment, periods, new_first_due_date: what the agent agreed
+    status = models.CharField(max_length=24, choices=ArrangementStatus.choices)
+    months = models.PositiveIntegerField()  # how long it runs, measured against the authority limit
+    reduction_percent = models.DecimalField(max_digits=5, decimal_places=2)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    effective_date = models.DateField()
+    end_date = models.DateField()  # the last installment the arrangement moves
+    schedule_version = models.PositiveIntegerField(null=True, blank=True)  # the version it made
+    note = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["contract", "-requested_at"], name="arrangement_account"),
+            models.Index(fields=["status"], name="arrangement_active", condition=models.Q(status="active")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="arrangement_kind_known", condition=models.Q(kind__in=ArrangementKind.values)
+            ),
+            models.CheckConstraint(
+                name="arrangement_status_known", condition=models.Q(status__in=ArrangementStatus.values)
+            ),
+        ]
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class ApprovalRequest(models.Model):
+    """Maker–checker: a change beyond its maker's authority, for someone with enough to decide.
+
+    `asks` holds what the change asks for against each limit (access.limits.Limit names, values as
+    text) and `exceeded` the limits of the maker's that it goes beyond. The checker is never the maker.
+    """
+
+    contract = models.ForeignKey(
+        "portfolio.Contract", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    arrangement = models.OneToOneField(
+        Arrangement, null=True, blank=True, on_delete=models.PROTECT, related_name="approval"
+    )
+    currency = models.CharField(max_length=3)
+    asks = models.JSONField()
+    exceeded = models.JSONField()
+    status = models.CharField(max_length=16, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["status", "requested_at"],
+                name="approval_pending",
+                condition=models.Q(status="pending"),
+            ),
+            models.Index(fields=["contract", "-requested_at"], name="approval_account"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="approval_status_known", condition=models.Q(status__in=ApprovalStatus.values)
+            ),
+            models.CheckConstraint(
+                name="approval_not_by_its_maker", condition=~models.Q(decided_by=models.F("requested_by"))
+            ),
+            models.CheckConstraint(
+                name="approval_decided_whole",
+                condition=models.Q(status="pending", decided_by__isnull=True, decided_at__isnull=True)
+                | (
+                    ~models.Q(status="pending") & models.Q(decided_by__isnull=False, decided_at__isnull=False)
+                ),
+            ),
+        ]

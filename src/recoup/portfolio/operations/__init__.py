@@ -4,6 +4,7 @@ from recoup.portfolio.inputs import Application, CustomerInput, VehicleInput
 from recoup.portfolio.operations.modifications import (
     MODIFICATION_KINDS,
     installments_fall_due,
+    schedule_modification_preview,
     schedule_modify,
 )
 from recoup.portfolio.operations.origination import (
@@ -39,5 +40,6 @@ __all__ = [
     "luhn_digit",
     "payment_apply",
     "products_install_standard",
+    "schedule_modification_preview",
     "schedule_modify",
 ]
