@@ -1,4 +1,5 @@
-"""`recoup cob --as-of DATE [--json]`: the nightly close of business, catching up missed dates."""
+"""`recoup cob --as-of DATE [--json]`: the nightly close of business, catching up missed dates, then
+the promises to pay it settles and the strategies that place the accounts in arrears in queues."""
 
 from __future__ import annotations
 
@@ -20,11 +21,19 @@ def run(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     progress = _bar if sys.stderr.isatty() and not args.json else None
-    result = cob_run(as_of=args.as_of, at=datetime.now(tz=UTC), progress=progress)
+    at = datetime.now(tz=UTC)
+    result = cob_run(as_of=args.as_of, at=at, progress=progress)
+    collections = _collections_after_the_close(as_of=args.as_of, at=at)
     seconds = round(time.perf_counter() - started, 3)
     if args.json:
         print_json(
-            {"as_of": result.as_of, "dates": result.dates, "seconds": seconds, "steps": result.summaries}
+            {
+                "as_of": result.as_of,
+                "dates": result.dates,
+                "seconds": seconds,
+                "steps": result.summaries,
+                **collections,
+            }
         )
         return 0
     rows = [
@@ -32,9 +41,19 @@ def run(args: argparse.Namespace) -> int:
         for business_date, summary in result.summaries.items()
         for step, counts in summary.items()
     ]
+    rows += [[args.as_of.isoformat(), step, _counts(counts)] for step, counts in collections.items()]
     print_table(["date", "step", "result"], rows)
     print(f"closed {len(result.dates)} business date(s) up to {result.as_of} in {seconds} s")
     return 0
+
+
+def _collections_after_the_close(*, as_of: date, at: datetime) -> dict[str, dict[str, int]]:
+    """Promises settled by the night's payments first, so that the strategies see them broken."""
+    from recoup.collections.promise_evaluation import promises_evaluate
+    from recoup.collections.strategy_batch import strategies_apply
+
+    promises = promises_evaluate(as_of=as_of, at=at)
+    return {"promises": promises, "strategies": strategies_apply(as_of=as_of, at=at)}
 
 
 def _counts(counts: object) -> str:

@@ -24,6 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from recoup.collections.defaults import strategies_default_ensure
     from recoup.portfolio.demo import demo_load, demo_users_ensure
 
     if args.sign_ins:
@@ -35,6 +36,12 @@ def run(args: argparse.Namespace) -> int:
         raise DomainError("--accounts: must be at least 1", field="accounts")
     as_of = _date(args.as_of) if args.as_of else clock.today()
     summary = demo_load(accounts=args.accounts, seed=args.seed, as_of=as_of)
+    created = strategies_default_ensure(at=clock.now())
+    if created["strategies"]:
+        print(
+            f"Created {created['queues']} queues and {created['strategies']} strategies; "
+            f"`recoup cob --as-of {as_of}` places the accounts in arrears in them."
+        )
     if summary.already_loaded:
         print(f"The portfolio already has {summary.accounts} accounts; the demo book was not loaded again.")
     else:

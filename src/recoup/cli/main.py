@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "generate": ("recoup.cli.generate", "generate a large realistic book in bulk, for measuring with"),
     "token": ("recoup.cli.token", "issue API bearer tokens"),
     "cob": ("recoup.cli.cob", "close of business: installments due, fees, arrears, buckets, aged debt"),
+    "strategies": ("recoup.cli.strategies", "place accounts in arrears in queues; results by arm"),
     "report": ("recoup.cli.report", "aged debt and roll rates as a table, CSV, JSON or XLSX"),
 }
 

@@ -1,0 +1,286 @@
+# ruff: noqa: S608 - the SQL is spliced only from constants, table names and vendor date expressions
+"""The strategy run after each close of business: every account in arrears placed in a queue, set-based.
+
+One scan of the arrears state, a handful of grouped reads driven by a temporary table of the
+accounts concerned, the strategies evaluated as one Polars `when/then` chain, and the work items
+written with three bulk statements (insert the new, update the moved, delete the gone). No row
+passes through a per-account Python loop, so the cost is a scan of the accounts in arrears.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import polars as pl
+from django.db import connection, transaction
+
+from recoup.collections.calling_hours import JURISDICTION_ZONE_SETS
+from recoup.collections.errors import InvalidStrategy
+from recoup.collections.models import Strategy
+from recoup.collections.strategies import ACCOUNT_SCHEMA, StrategySpec, rules_parse, strategies_assign
+from recoup.kernel import bulk
+
+WORK = "collections_workitem"
+IDS = "strategy_ids"
+_EPOCH = date(1970, 1, 1)
+TIME_ZONE_LENGTH = 64  # WorkItem.time_zone's max_length
+PLACEMENT = (
+    "strategy_id",
+    "queue_id",
+    "arm",
+    "treatment",
+    "rank",
+    "placed_date",
+    "time_zone",
+    "not_before_date",
+)
+
+
+def strategies_apply(*, as_of: date, at: datetime) -> dict[str, int]:
+    """Place every account in arrears (or flagged for collections) by the active strategies.
+
+    New accounts get a work item; moved accounts have theirs updated (an agent's hold and a team
+    leader's assignment are kept); accounts no longer matched lose theirs unless an agent holds it.
+    Returns counts: accounts, matched, placed, moved, removed, kept_held.
+
+    Raises InvalidStrategy (field "<code>.rules.<key>") when an active strategy's rules are bad;
+    nothing is written then.
+    """
+    specs = strategies_read()
+    vendor = connection.vendor
+    with transaction.atomic(), connection.cursor() as cursor:
+        accounts = accounts_read(cursor, vendor, as_of)
+        placed = strategies_assign(accounts, specs)
+        counts = _work_items_write(cursor, vendor, placed, as_of)
+    return {"accounts": accounts.height, "matched": placed.height, **counts}
+
+
+def strategies_read() -> list[StrategySpec]:
+    """The active strategies, their rules checked."""
+    specs = []
+    for strategy in Strategy.objects.filter(active=True).order_by("-priority", "code"):
+        try:
+            rules = rules_parse(strategy.rules)
+        except InvalidStrategy as error:
+            field = f"{strategy.code}.{error.field}"
+            raise InvalidStrategy(f"strategy {strategy.code}: {error.message}", field=field) from None
+        specs.append(
+            StrategySpec(
+                strategy_id=strategy.pk,
+                code=strategy.code,
+                priority=strategy.priority,
+                rules=rules,
+                queue_id=strategy.queue_id,
+                treatment=strategy.treatment,
+                challenger_percent=strategy.challenger_percent,
+                challenger_treatment=strategy.challenger_treatment,
+            )
+        )
+    return specs
+
+
+def accounts_read(cursor: Any, vendor: str, as_of: date) -> pl.DataFrame:
+    """One row per active account in arrears or flagged, with what the rules look at (ACCOUNT_SCHEMA)
+    and what placing it needs: customer_id, time_zone, next_action_date."""
+    days = bulk.sql_epoch_days
+    state = bulk.frame_query(
+        cursor,
+        "SELECT s.contract_id, c.customer_id, s.bucket, s.arrears_minor, s.receivable_minor, s.product_code, "
+        f"s.jurisdiction, {days(vendor, 's.oldest_unpaid_due_date')}, s.collections_flag "
+        "FROM arrears_arrearsstate s "
+        "JOIN portfolio_contract c ON c.id = s.contract_id AND c.status = 'active' "
+        "WHERE s.arrears_minor > 0 OR s.collections_flag",
+        [],
+        {
+            "contract_id": pl.Int64,
+            "customer_id": pl.Int64,
+            "bucket": pl.Utf8,
+            "arrears_minor": pl.Int64,
+            "receivable_minor": pl.Int64,
+            "product_code": pl.Utf8,
+            "jurisdiction": pl.Utf8,
+            "oldest_unpaid": pl.Date,
+            "collections_flag": pl.Boolean,
+        },
+    )
+    bulk.temp_table_load(cursor, vendor, IDS, state.select("contract_id", "customer_id"))
+    contacts = _contacts_read(cursor, vendor, as_of)
+    broken = bulk.frame_query(
+        cursor,
+        "SELECT p.contract_id, COUNT(*) FROM collections_promise p "
+        f"JOIN {IDS} i ON i.contract_id = p.contract_id "
+        "WHERE p.status = 'broken' GROUP BY p.contract_id",
+        [],
+        {"contract_id": pl.Int64, "broken_promises": pl.Int64},
+    )
+    promised = bulk.frame_query(
+        cursor,
+        f"SELECT p.contract_id, MIN({days(vendor, 'pp.due_date')}) FROM collections_promise p "
+        f"JOIN {IDS} i ON i.contract_id = p.contract_id "
+        "JOIN collections_promisepayment pp ON pp.promise_id = p.id AND pp.status = 'open' "
+        "WHERE p.status = 'open' AND pp.due_date >= %s GROUP BY p.contract_id",
+        [as_of],
+        {"contract_id": pl.Int64, "promise_due": pl.Date},
+    )
+    flags = (
+        bulk.frame_query(
+            cursor,
+            f"SELECT i.contract_id, f.kind FROM {IDS} i "
+            "JOIN parties_partyflag f ON f.party_id = i.customer_id "
+            "WHERE f.cleared_at IS NULL",
+            [],
+            {"contract_id": pl.Int64, "kind": pl.Utf8},
+        )
+        .group_by("contract_id")
+        .agg(flags=pl.col("kind").sort())
+    )
+    zones = _time_zones_read(cursor)
+    frame = (
+        state.join(contacts, on="contract_id", how="left")
+        .join(broken, on="contract_id", how="left")
+        .join(promised, on="contract_id", how="left")
+        .join(flags, on="contract_id", how="left")
+        .join(zones, on="contract_id", how="left")
+        .with_columns(
+            days_past_due=pl.when(pl.col("oldest_unpaid").is_null())
+            .then(0)
+            .otherwise((pl.lit(as_of) - pl.col("oldest_unpaid")).dt.total_days())
+            .cast(pl.Int64),
+            days_since_contact=((as_of - _EPOCH).days - pl.col("last_contact_second").floordiv(86_400)).cast(
+                pl.Int64
+            ),
+            broken_promises=pl.col("broken_promises").fill_null(0),
+            flags=pl.col("flags").fill_null(pl.lit([], pl.List(pl.Utf8))),
+            time_zone=pl.coalesce(
+                pl.col("time_zones"),
+                pl.col("jurisdiction").replace_strict(JURISDICTION_ZONE_SETS, default=""),
+            ).str.slice(0, TIME_ZONE_LENGTH),
+            # Not before the next action agreed at the last contact, nor while a promise is running.
+            next_action_date=pl.max_horizontal(
+                pl.col("next_action_date"), pl.col("promise_due") + pl.duration(days=1)
+            ),
+        )
+    )
+    return frame.select(
+        *ACCOUNT_SCHEMA, "customer_id", "time_zone", pl.col("next_action_date").cast(pl.Date)
+    ).cast({name: kind for name, kind in ACCOUNT_SCHEMA.items() if name != "flags"})
+
+
+def _contacts_read(cursor: Any, vendor: str, as_of: date) -> pl.DataFrame:
+    """Per account: the moment of the last contact (epoch seconds) and the next action it agreed,
+    when that is after `as_of`."""
+    seconds = (
+        "CAST(strftime('%%s', k.at) AS INTEGER)"
+        if vendor == "sqlite"
+        else "CAST(EXTRACT(EPOCH FROM k.at) AS BIGINT)"
+    )
+    last = bulk.frame_query(
+        cursor,
+        f"SELECT k.contract_id, MAX({seconds}) FROM collections_contact k "
+        f"JOIN {IDS} i ON i.contract_id = k.contract_id GROUP BY k.contract_id",
+        [],
+        {"contract_id": pl.Int64, "last_contact_second": pl.Int64},
+    )
+    agreed = bulk.frame_query(
+        cursor,
+        f"SELECT k.contract_id, {seconds}, {bulk.sql_epoch_days(vendor, 'k.next_action_date')} "
+        f"FROM collections_contact k JOIN {IDS} i ON i.contract_id = k.contract_id "
+        "WHERE k.next_action_date > %s",
+        [as_of],
+        {"contract_id": pl.Int64, "second": pl.Int64, "next_action_date": pl.Date},
+    )
+    latest = (
+        agreed.join(last, on="contract_id")
+        .filter(pl.col("second") == pl.col("last_contact_second"))
+        .group_by("contract_id")
+        .agg(pl.col("next_action_date").max())
+    )
+    return last.join(latest, on="contract_id", how="left")
+
+
+def _time_zones_read(cursor: Any) -> pl.DataFrame:
+    """The zones of each customer's current primary address (the home address first)."""
+    return (
+        bulk.frame_query(
+            cursor,
+            f"SELECT i.contract_id, a.purpose, a.id, a.time_zones FROM {IDS} i "
+            "JOIN parties_address a ON a.party_id = i.customer_id "
+            "WHERE a.is_primary AND a.valid_to_date IS NULL",
+            [],
+            {"contract_id": pl.Int64, "purpose": pl.Utf8, "address_id": pl.Int64, "time_zones": pl.Utf8},
+        )
+        .sort(pl.col("purpose") != "home", "address_id")
+        .group_by("contract_id", maintain_order=True)
+        .first()
+        .select("contract_id", "time_zones")
+    )
+
+
+def _work_items_write(cursor: Any, vendor: str, placed: pl.DataFrame, as_of: date) -> dict[str, int]:
+    current = bulk.frame_query(
+        cursor,
+        "SELECT id, contract_id, strategy_id, queue_id, arm, treatment, rank, "
+        f"{bulk.sql_epoch_days(vendor, 'placed_date')}, time_zone, "
+        f"{bulk.sql_epoch_days(vendor, 'not_before_date')}, held_by_id IS NOT NULL FROM {WORK}",
+        [],
+        {
+            "id": pl.Int64,
+            "contract_id": pl.Int64,
+            "strategy_id": pl.Int64,
+            "queue_id": pl.Int64,
+            "arm": pl.Utf8,
+            "treatment": pl.Utf8,
+            "rank": pl.Int64,
+            "placed_date": pl.Date,
+            "time_zone": pl.Utf8,
+            "not_before_date": pl.Date,
+            "held": pl.Boolean,
+        },
+    )
+    target = placed.select(
+        "contract_id",
+        "strategy_id",
+        "queue_id",
+        "arm",
+        "treatment",
+        "rank",
+        "time_zone",
+        not_before_date=pl.when(pl.col("next_action_date") > pl.lit(as_of)).then(pl.col("next_action_date")),
+    )
+    fresh = target.join(current, on="contract_id", how="anti").with_columns(placed_date=pl.lit(as_of))
+    bulk.frame_insert(cursor, vendor, WORK, fresh.select("contract_id", *PLACEMENT))
+
+    was = current.rename({column: f"{column}_was" for column in PLACEMENT})
+    both = target.join(was, on="contract_id")
+    kept = both.with_columns(
+        # A queue's age counts from when the account came into it.
+        placed_date=pl.when(pl.col("queue_id") == pl.col("queue_id_was"))
+        .then(pl.col("placed_date_was"))
+        .otherwise(pl.lit(as_of)),
+        # A next-action date set when the work was done stands until it passes.
+        not_before_date=pl.max_horizontal(
+            pl.col("not_before_date"),
+            pl.when(pl.col("not_before_date_was") > pl.lit(as_of)).then(pl.col("not_before_date_was")),
+        ),
+    )
+    changed = pl.any_horizontal(pl.col(column).ne_missing(pl.col(f"{column}_was")) for column in PLACEMENT)
+    moved = kept.filter(changed).select("id", *PLACEMENT)
+    bulk.frame_update(cursor, vendor, WORK, "id", moved)
+
+    gone = current.join(target, on="contract_id", how="anti")
+    removable = gone.filter(~pl.col("held"))
+    removed = 0
+    if removable.height:
+        bulk.temp_table_load(cursor, vendor, "work_gone", removable.select("id"))
+        # Held again here rather than trusted from the read: an agent may have taken it since.
+        cursor.execute(f"DELETE FROM {WORK} WHERE held_by_id IS NULL AND id IN (SELECT id FROM work_gone)")
+        removed = cursor.rowcount
+        cursor.execute("DROP TABLE work_gone")
+    cursor.execute(f"DROP TABLE {IDS}")
+    return {
+        "placed": fresh.height,
+        "moved": moved.height,
+        "removed": removed,
+        "kept_held": gone.height - removed,
+    }
