@@ -9,7 +9,6 @@ changes the schedule.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -37,7 +36,6 @@ from recoup.portfolio.schedules import Schedule
 
 MAY_ARRANGE = (Role.AGENT, Role.TEAM_LEADER, Role.HEAD_OF_CREDIT)
 MAY_APPROVE = (Role.TEAM_LEADER, Role.HEAD_OF_CREDIT)
-DAYS_IN_A_MONTH = Decimal("30.436875")  # the Gregorian year's mean month
 
 
 @dataclass(frozen=True)
@@ -353,10 +351,12 @@ def _changes(
 
 
 def _months(start: date, end: date) -> int:
-    """Whole months from `start` to `end`, a part month counting as one; none when `end` is not later."""
+    """Calendar months from `start` to `end`, a part month counting as one; none when `end` is not
+    later. 1 March to 1 May is two; 31 January to 29 February is one (the date clipped to the month)."""
     if end <= start:
         return 0
-    return math.ceil(Decimal((end - start).days) / DAYS_IN_A_MONTH)
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months + 1 if end.day > start.day else months
 
 
 def _apply(arrangement: Arrangement, contract: Contract, *, by: User, as_of: date, at: datetime) -> None:
@@ -419,3 +419,55 @@ def _arrangement_plain(row: Arrangement) -> dict[str, object]:
         "reduction_percent": str(row.reduction_percent),
         "schedule_version": row.schedule_version,
     }
+
+
+@dataclass(frozen=True)
+class ApprovalView:
+    id: int
+    account_number: str
+    arrangement: ArrangementView
+    asks: dict[str, str]
+    exceeded: tuple[str, ...]
+    requested_by: str
+    requested_at: datetime
+    status: str
+    may_decide: bool  # the reader is not its maker and their authority covers it
+    why_not: str  # when they may not, why
+
+
+def approvals_pending(*, reader: User) -> list[ApprovalView]:
+    """Every request awaiting a decision, oldest first, each saying whether `reader` may decide it."""
+    rows = list(
+        ApprovalRequest.objects.filter(status=ApprovalStatus.PENDING)
+        .select_related("requested_by", "arrangement", "arrangement__requested_by")
+        .order_by("requested_at", "pk")
+    )
+    numbers = dict(
+        Contract.objects.filter(pk__in={r.contract_id for r in rows}).values_list("pk", "account_number")
+    )
+    views = []
+    for row in rows:
+        assert row.arrangement is not None
+        if row.requested_by_id == reader.pk:
+            why_not = "your own request"
+        elif reader.role not in MAY_APPROVE:
+            why_not = "decided by team leaders and the head of credit"
+        else:
+            beyond = _exceeded(authority_of(user=reader, currency=row.currency), row.asks)
+            why_not = f"beyond your authority ({', '.join(beyond)})" if beyond else ""
+        number = numbers[row.contract_id]
+        views.append(
+            ApprovalView(
+                id=row.pk,
+                account_number=number,
+                arrangement=_view(row.arrangement, number, row),
+                asks=dict(row.asks),
+                exceeded=tuple(row.exceeded),
+                requested_by=row.requested_by.username,
+                requested_at=row.requested_at,
+                status=row.status,
+                may_decide=not why_not,
+                why_not=why_not,
+            )
+        )
+    return views

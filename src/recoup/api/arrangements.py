@@ -1,0 +1,95 @@
+"""Arrangements on an account, their calculator, and the approval requests they make."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from recoup.access.models import User
+from recoup.api.errors import NotPermitted
+from recoup.collections import arrangements
+from recoup.kernel import clock
+from recoup.kernel.plain import plain
+
+router = Router(tags=["arrangements"])
+
+
+class TermsIn(Schema):
+    kind: str = Field(..., description="deferral, extension or due_date_change")
+    periods: int | None = Field(None, description="periods to defer by, or installments to add")
+    new_due_date: date | None = Field(None, description="a due-date change's new date")
+    from_installment: int | None = Field(None, description="default: the next installment not yet due")
+    note: str = ""
+
+    def terms(self) -> arrangements.ArrangementTerms:
+        return arrangements.ArrangementTerms(
+            kind=self.kind,
+            periods=self.periods,
+            new_due_date=self.new_due_date,
+            from_installment=self.from_installment,
+        )
+
+
+class DecisionIn(Schema):
+    approve: bool
+    note: str = ""
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise NotPermitted("sign in or send a bearer token")
+    return user
+
+
+@router.post(
+    "/accounts/{account_number}/arrangements/quote", summary="What an arrangement would do; nothing is stored"
+)
+def arrangement_quote(request: HttpRequest, account_number: str, payload: TermsIn) -> dict[str, Any]:
+    quote = arrangements.arrangement_quote(
+        account_number=account_number, terms=payload.terms(), asked_by=_user(request), as_of=clock.today()
+    )
+    return {**plain(quote), "within_authority": quote.within_authority}
+
+
+@router.post(
+    "/accounts/{account_number}/arrangements",
+    response={201: dict[str, Any]},
+    summary="Make an arrangement: at once within authority, else an approval request",
+)
+def arrangement_make(request: HttpRequest, account_number: str, payload: TermsIn) -> Status[dict[str, Any]]:
+    made = arrangements.arrangement_request(
+        account_number=account_number,
+        terms=payload.terms(),
+        requested_by=_user(request),
+        as_of=clock.today(),
+        at=clock.now(),
+        note=payload.note,
+    )
+    return Status(201, plain(made))
+
+
+@router.get("/accounts/{account_number}/arrangements", summary="An account's arrangements, newest first")
+def arrangement_list(request: HttpRequest, account_number: str) -> list[dict[str, Any]]:
+    return plain(arrangements.arrangements_of(account_number))
+
+
+@router.get("/approvals", summary="Requests awaiting a decision, each saying whether you may decide it")
+def approval_list(request: HttpRequest) -> list[dict[str, Any]]:
+    return plain(arrangements.approvals_pending(reader=_user(request)))
+
+
+@router.post("/approvals/{approval_id}/decision", summary="Approve or reject a request (never your own)")
+def approval_decision(request: HttpRequest, approval_id: int, payload: DecisionIn) -> dict[str, Any]:
+    decided = arrangements.approval_decide(
+        approval_id=approval_id,
+        decided_by=_user(request),
+        approve=payload.approve,
+        note=payload.note,
+        as_of=clock.today(),
+        at=clock.now(),
+    )
+    return plain(decided)

@@ -1,0 +1,147 @@
+"""The arrangement calculator and requests on an account, and the approvals inbox."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from recoup.access.limits import LIMIT_LABELS, Limit
+from recoup.access.models import User
+from recoup.collections import arrangements
+from recoup.kernel import clock
+from recoup.kernel.errors import DomainError
+from recoup.portfolio.errors import AccountNotFound
+from recoup.web.arrangement_form import ArrangementForm, DecisionForm
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied("sign in first")
+    return user
+
+
+def _limits_text(names: tuple[str, ...]) -> str:
+    return ", ".join(LIMIT_LABELS[Limit(n)] for n in names)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def arrangement_page(request: HttpRequest, account_number: str) -> HttpResponse:
+    """GET with terms: the calculator's answer; POST: make the arrangement (or its approval request)."""
+    user = _user(request)
+    posting = request.method == "POST"
+    form = ArrangementForm(request.POST if posting else (request.GET if "kind" in request.GET else None))
+    quote = None
+    status = 200
+    if form.is_bound and form.is_valid():
+        try:
+            if posting:
+                if user.role not in arrangements.MAY_ARRANGE:
+                    raise PermissionDenied(
+                        "Only agents, team leaders and the head of credit make arrangements."
+                    )
+                made = arrangements.arrangement_request(
+                    account_number=account_number,
+                    terms=form.terms(),
+                    requested_by=user,
+                    as_of=clock.today(),
+                    at=clock.now(),
+                    note=form.cleaned_data["note"],
+                )
+                if made.status == "active":
+                    messages.success(
+                        request, f"Arrangement in effect: schedule version {made.schedule_version}."
+                    )
+                else:
+                    messages.info(
+                        request,
+                        f"Beyond your authority ({_limits_text(made.exceeded)}): sent for approval.",
+                    )
+                return redirect("web:arrangements", account_number=account_number)
+            quote = arrangements.arrangement_quote(
+                account_number=account_number, terms=form.terms(), asked_by=user, as_of=clock.today()
+            )
+        except AccountNotFound:
+            return _not_found(request, account_number)
+        except DomainError as error:
+            form.refuse(error)
+            status = 400
+    elif form.is_bound:
+        status = 400
+    form.focus()
+    try:
+        made_before = arrangements.arrangements_of(account_number)
+    except AccountNotFound:
+        return _not_found(request, account_number)
+    context = {
+        "account_number": account_number,
+        "form": form,
+        "quote": quote,
+        "exceeded_text": _limits_text(quote.exceeded) if quote else "",
+        "arrangements": made_before,
+        "may_arrange": user.role in arrangements.MAY_ARRANGE,
+    }
+    return render(request, "web/arrangements/page.html", context, status=status)
+
+
+@login_required
+@never_cache
+def approvals_inbox(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    pending = arrangements.approvals_pending(reader=user)
+    rows = [(a, _limits_text(a.exceeded)) for a in pending]
+    return render(request, "web/arrangements/approvals.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def approval_decide(request: HttpRequest, approval_id: int) -> HttpResponse:
+    user = _user(request)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose approve or reject.")
+        return redirect("web:approvals")
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        decided = arrangements.approval_decide(
+            approval_id=approval_id,
+            decided_by=user,
+            approve=approve,
+            note=form.cleaned_data["note"],
+            as_of=clock.today(),
+            at=clock.now(),
+        )
+    except DomainError as error:
+        messages.error(
+            request, error.message.removeprefix(f"{error.field}: ") if error.field else error.message
+        )
+        return redirect("web:approvals")
+    if approve:
+        messages.success(
+            request,
+            f"Approved: the arrangement on {decided.account_number} is in effect "
+            f"(schedule version {decided.schedule_version}).",
+        )
+    else:
+        messages.info(request, f"Rejected: the arrangement on {decided.account_number} was not made.")
+    return redirect("web:approvals")
+
+
+urlpatterns: list[URLPattern] = [
+    path("accounts/<str:account_number>/arrangements/", arrangement_page, name="arrangements"),
+    path("approvals/", approvals_inbox, name="approvals"),
+    path("approvals/<int:approval_id>/decide/", approval_decide, name="approval_decide"),
+]
+
+
+def _not_found(request: HttpRequest, account_number: str) -> HttpResponse:
+    context = {"what": f"Account {account_number}", "account_number": account_number}
+    return render(request, "web/not_found.html", context, status=404)
