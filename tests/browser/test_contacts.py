@@ -1,10 +1,11 @@
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from recoup.kernel import clock
 from recoup.portfolio.demo import DEMO_PASSWORD
 from recoup.portfolio.queries import AccountSummary
 
@@ -16,8 +17,8 @@ def test_an_agent_logs_a_call_with_a_promise_of_two_amounts_and_sees_it_open(
     live_server: LiveServer,
     demo_book: AccountSummary,
 ):
-    # The web app dates a promise from today, so the promised dates are a week and a fortnight on.
-    first, second = date.today() + timedelta(days=7), date.today() + timedelta(days=14)
+    # The web app dates a promise from today by the interfaces' clock: pay in a week and a fortnight.
+    first, second = clock.today() + timedelta(days=7), clock.today() + timedelta(days=14)
     page.goto(f"{live_server.url}/accounts/{demo_book.account_number}/")
     expect(page).to_have_url(re.compile(r"/sign-in/"))
     page.get_by_label("Username").fill("agent")
@@ -66,7 +67,7 @@ def test_a_promise_dated_yesterday_is_refused_beside_its_date_and_a_third_line_c
     panel.get_by_role("button", name="Add a payment").click()
     expect(panel.get_by_label("Amount of payment 3")).to_be_visible()
     expect(panel.get_by_label("Amount of payment 1")).to_have_value("50")
-    panel.get_by_label("Date of payment 1").fill((date.today() - timedelta(days=1)).isoformat())
+    panel.get_by_label("Date of payment 1").fill((clock.today() - timedelta(days=1)).isoformat())
 
     panel.get_by_role("button", name="Record contact").click()
 
