@@ -93,7 +93,7 @@ def work_next(*, agent: User, at: datetime) -> WorkTaken:
             _stale_holds_release(agent=agent, at=at)
             candidate = _candidate(agent=agent, today=today, zones=zones)
             if candidate is None:
-                raise NothingToWork(_nothing_message(zones))
+                raise NothingToWork(_nothing_message(agent=agent, today=today))
             item_id, how = candidate
             taken = WorkItem.objects.filter(pk=item_id, held_by__isnull=True).update(
                 held_by=agent, held_at=at
@@ -103,9 +103,12 @@ def work_next(*, agent: User, at: datetime) -> WorkTaken:
     raise NothingToWork("nothing could be taken: other agents took every candidate; try again")
 
 
-def _nothing_message(zones: list[str]) -> str:
-    if not zones:
-        return "no customer may be called now: calling hours are 08:00–21:00 in the customer's time"
+def _nothing_message(*, agent: User, today: date) -> str:
+    if _candidate(agent=agent, today=today, zones=None) is not None:
+        return (
+            "nothing to work now: the accounts left in your queues are outside calling hours "
+            "(08:00–21:00 in the customer's time)"
+        )
     return "nothing to work in your queues now"
 
 
@@ -149,19 +152,24 @@ def _stale_holds_release(*, agent: User, at: datetime) -> None:
         WorkItem.objects.filter(pk__in=ids, held_at__lt=cutoff).update(held_by=None, held_at=None)
 
 
-def _candidate(*, agent: User, today: date, zones: list[str]) -> tuple[int, str] | None:
-    """The best free item for the agent: (id, how), locked on PostgreSQL; None when there is none."""
-    if not zones:
+def _candidate(*, agent: User, today: date, zones: list[str] | None) -> tuple[int, str] | None:
+    """The best free item for the agent: (id, how), locked on PostgreSQL; None when there is none.
+
+    With `zones` None, calling hours are not looked at and nothing is locked (to say why there is
+    nothing to work)."""
+    if zones is not None and not zones:
         return None
     workable = "w.held_by_id IS NULL AND (w.not_before_date IS NULL OR w.not_before_date <= %s) "
-    workable += f"AND w.time_zone IN ({', '.join(['%s'] * len(zones))}) "
-    lock = " FOR UPDATE OF w SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    if zones is not None:
+        workable += f"AND w.time_zone IN ({', '.join(['%s'] * len(zones))}) "
+    locking = zones is not None and connection.features.has_select_for_update_skip_locked
+    lock = " FOR UPDATE OF w SKIP LOCKED" if locking else ""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT w.id FROM collections_workitem w JOIN collections_queue q ON q.id = w.queue_id "  # noqa: S608
             f"WHERE w.assigned_to_id = %s AND NOT q.paused AND {workable}"
             f"ORDER BY q.priority DESC, w.rank DESC, w.id LIMIT 1{lock}",
-            [agent.pk, today, *zones],
+            [agent.pk, today, *(zones or ())],
         )
         row = cursor.fetchone()
         if row is not None:
@@ -173,7 +181,7 @@ def _candidate(*, agent: User, today: date, zones: list[str]) -> tuple[int, str]
                 "SELECT w.id FROM collections_workitem w "  # noqa: S608
                 f"WHERE w.queue_id IN ({marks}) AND (w.assigned_to_id IS NULL OR w.assigned_to_id = %s) "
                 f"AND {workable}ORDER BY w.rank DESC, w.id LIMIT 1{lock.replace(' OF w', '')}",
-                [*queue_ids, agent.pk, today, *zones],
+                [*queue_ids, agent.pk, today, *(zones or ())],
             )
             row = cursor.fetchone()
             if row is not None:
