@@ -1,4 +1,4 @@
-"""Arrangements on an account, their calculator, and the approval requests they make."""
+"""Arrangements and credits on an account, the calculator, and the approval requests they make."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 
 from recoup.access.models import User
 from recoup.api.errors import NotPermitted
-from recoup.collections import arrangements
+from recoup.collections import approvals, arrangements, credits
 from recoup.kernel import clock
 from recoup.kernel.plain import plain
 
@@ -79,12 +79,12 @@ def arrangement_list(request: HttpRequest, account_number: str) -> list[dict[str
 
 @router.get("/approvals", summary="Requests awaiting a decision, each saying whether you may decide it")
 def approval_list(request: HttpRequest) -> list[dict[str, Any]]:
-    return plain(arrangements.approvals_pending(reader=_user(request)))
+    return plain(approvals.approvals_pending(reader=_user(request)))
 
 
 @router.post("/approvals/{approval_id}/decision", summary="Approve or reject a request (never your own)")
 def approval_decision(request: HttpRequest, approval_id: int, payload: DecisionIn) -> dict[str, Any]:
-    decided = arrangements.approval_decide(
+    decided = approvals.approval_decide(
         approval_id=approval_id,
         decided_by=_user(request),
         approve=payload.approve,
@@ -93,3 +93,36 @@ def approval_decision(request: HttpRequest, approval_id: int, payload: DecisionI
         at=clock.now(),
     )
     return plain(decided)
+
+
+class CreditIn(Schema):
+    kind: str = Field(..., description="fee_waiver or credit")
+    amount: str = Field(..., description='decimal string in the account\'s currency, e.g. "25.00"')
+    reason: str = Field(..., description=", ".join(credits.CREDIT_REASONS))
+    note: str = ""
+
+
+@router.post(
+    "/accounts/{account_number}/credits",
+    response={201: dict[str, Any]},
+    summary="Give a credit or waive fees: posted within authority, else an approval request",
+)
+def credit_give(request: HttpRequest, account_number: str, payload: CreditIn) -> Status[dict[str, Any]]:
+    made = credits.credit_request(
+        account_number=account_number,
+        kind=payload.kind,
+        amount=payload.amount,
+        reason=payload.reason,
+        note=payload.note,
+        requested_by=_user(request),
+        as_of=clock.today(),
+        at=clock.now(),
+    )
+    return Status(201, plain(made))
+
+
+@router.get(
+    "/accounts/{account_number}/credits", summary="An account's credits and fee waivers, newest first"
+)
+def credit_list(request: HttpRequest, account_number: str) -> list[dict[str, Any]]:
+    return plain(credits.credits_of(account_number))

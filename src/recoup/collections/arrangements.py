@@ -19,10 +19,10 @@ from recoup.access.authority import authority_of
 from recoup.access.limits import Authority, Limit, reduction_percent
 from recoup.access.models import Role, User
 from recoup.access.operations import audit_record
-from recoup.collections.errors import ApprovalNotAllowed, ApprovalNotFound, ArrangementNotAllowed
+from recoup.collections.approval_requests import approval_request_make
+from recoup.collections.errors import ArrangementNotAllowed
 from recoup.collections.models import (
     ApprovalRequest,
-    ApprovalStatus,
     Arrangement,
     ArrangementKind,
     ArrangementStatus,
@@ -35,7 +35,6 @@ from recoup.portfolio.operations import schedule_modification_preview, schedule_
 from recoup.portfolio.schedules import Schedule
 
 MAY_ARRANGE = (Role.AGENT, Role.TEAM_LEADER, Role.HEAD_OF_CREDIT)
-MAY_APPROVE = (Role.TEAM_LEADER, Role.HEAD_OF_CREDIT)
 
 
 @dataclass(frozen=True)
@@ -148,93 +147,16 @@ def arrangement_request(
             after={**_arrangement_plain(arrangement), "exceeded": list(quote.exceeded)},
         )
         if quote.within_authority:
-            _apply(arrangement, contract, by=requested_by, as_of=as_of, at=at)
+            arrangement_apply(arrangement, contract, by=requested_by, as_of=as_of, at=at)
         else:
-            approval = ApprovalRequest.objects.create(
+            approval_request_make(
                 contract=contract,
-                arrangement=arrangement,
+                subject=arrangement,
                 currency=authority.currency,
                 asks=_asks_plain(quote),
-                exceeded=list(quote.exceeded),
+                exceeded=quote.exceeded,
                 requested_by=requested_by,
-                requested_at=at,
-            )
-            audit_record(
-                actor=requested_by,
-                action="approval.request",
-                object_type="approval_request",
-                object_id=approval.pk,
                 at=at,
-                after={"arrangement": arrangement.pk, "asks": approval.asks, "exceeded": approval.exceeded},
-            )
-    return arrangement_view(arrangement.pk)
-
-
-def approval_decide(
-    *, approval_id: int, decided_by: User, approve: bool, note: str, as_of: date, at: datetime
-) -> ArrangementView:
-    """Approve (the arrangement takes effect) or reject a pending request.
-
-    Raises ApprovalNotFound, ApprovalNotAllowed (field "decided_by": the maker, or an approver whose
-    authority does not cover the request; field "approval_id": already decided),
-    ArrangementNotAllowed (the schedule moved on and the terms no longer fit; nothing changes).
-    """
-    with transaction.atomic():
-        approval = (
-            ApprovalRequest.objects.select_for_update()
-            .select_related("arrangement")
-            .filter(pk=approval_id)
-            .first()
-        )
-        if approval is None or approval.arrangement is None:
-            raise ApprovalNotFound(f"approval_id: no approval request {approval_id}", field="approval_id")
-        if approval.status != ApprovalStatus.PENDING:
-            raise ApprovalNotAllowed(
-                f"approval_id: request {approval_id} was already {approval.status}", field="approval_id"
-            )
-        if approval.requested_by_id == decided_by.pk:
-            raise ApprovalNotAllowed("decided_by: nobody may decide their own request", field="decided_by")
-        if decided_by.role not in MAY_APPROVE:
-            raise ApprovalNotAllowed(
-                "decided_by: team leaders and the head of credit decide requests", field="decided_by"
-            )
-        if approve:
-            beyond = _exceeded(authority_of(user=decided_by, currency=approval.currency), approval.asks)
-            if beyond:
-                raise ApprovalNotAllowed(
-                    f"decided_by: the request goes beyond your authority too ({', '.join(beyond)})",
-                    field="decided_by",
-                )
-        arrangement = approval.arrangement
-        approval.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
-        approval.decided_by = decided_by
-        approval.decided_at = at
-        approval.decision_note = note
-        approval.save()
-        audit_record(
-            actor=decided_by,
-            action="approval.approve" if approve else "approval.reject",
-            object_type="approval_request",
-            object_id=approval.pk,
-            at=at,
-            before={"status": ApprovalStatus.PENDING},
-            after={"status": approval.status, "note": note},
-        )
-        contract = Contract.objects.select_for_update().get(pk=arrangement.contract_id)
-        if approve:
-            _apply(arrangement, contract, by=decided_by, as_of=as_of, at=at)
-        else:
-            before = _arrangement_plain(arrangement)
-            arrangement.status = ArrangementStatus.REJECTED
-            arrangement.save(update_fields=["status"])
-            audit_record(
-                actor=decided_by,
-                action="arrangement.reject",
-                object_type="arrangement",
-                object_id=arrangement.pk,
-                at=at,
-                before=before,
-                after=_arrangement_plain(arrangement),
             )
     return arrangement_view(arrangement.pk)
 
@@ -359,7 +281,10 @@ def _months(start: date, end: date) -> int:
     return months + 1 if end.day > start.day else months
 
 
-def _apply(arrangement: Arrangement, contract: Contract, *, by: User, as_of: date, at: datetime) -> None:
+def arrangement_apply(
+    arrangement: Arrangement, contract: Contract, *, by: User, as_of: date, at: datetime
+) -> None:
+    """Make the schedule change an arrangement agreed (the caller holds the contract's lock)."""
     terms = arrangement.terms
     version = schedule_modify(
         contract=contract,
@@ -387,12 +312,19 @@ def _apply(arrangement: Arrangement, contract: Contract, *, by: User, as_of: dat
     )
 
 
-def _exceeded(authority: Authority, asks: dict[str, str]) -> list[str]:
-    parsed: dict[Limit, int | Decimal] = {
-        Limit(name): (int(value) if name == Limit.ARRANGEMENT_MONTHS else Decimal(value))
-        for name, value in asks.items()
-    }
-    return [limit.value for limit in authority.exceeded(parsed)]
+def arrangement_reject(arrangement: Arrangement, *, by: User, at: datetime) -> None:
+    before = _arrangement_plain(arrangement)
+    arrangement.status = ArrangementStatus.REJECTED
+    arrangement.save(update_fields=["status"])
+    audit_record(
+        actor=by,
+        action="arrangement.reject",
+        object_type="arrangement",
+        object_id=arrangement.pk,
+        at=at,
+        before=before,
+        after=_arrangement_plain(arrangement),
+    )
 
 
 def _asks_plain(quote: ArrangementQuote) -> dict[str, str]:
@@ -419,55 +351,3 @@ def _arrangement_plain(row: Arrangement) -> dict[str, object]:
         "reduction_percent": str(row.reduction_percent),
         "schedule_version": row.schedule_version,
     }
-
-
-@dataclass(frozen=True)
-class ApprovalView:
-    id: int
-    account_number: str
-    arrangement: ArrangementView
-    asks: dict[str, str]
-    exceeded: tuple[str, ...]
-    requested_by: str
-    requested_at: datetime
-    status: str
-    may_decide: bool  # the reader is not its maker and their authority covers it
-    why_not: str  # when they may not, why
-
-
-def approvals_pending(*, reader: User) -> list[ApprovalView]:
-    """Every request awaiting a decision, oldest first, each saying whether `reader` may decide it."""
-    rows = list(
-        ApprovalRequest.objects.filter(status=ApprovalStatus.PENDING)
-        .select_related("requested_by", "arrangement", "arrangement__requested_by")
-        .order_by("requested_at", "pk")
-    )
-    numbers = dict(
-        Contract.objects.filter(pk__in={r.contract_id for r in rows}).values_list("pk", "account_number")
-    )
-    views = []
-    for row in rows:
-        assert row.arrangement is not None
-        if row.requested_by_id == reader.pk:
-            why_not = "your own request"
-        elif reader.role not in MAY_APPROVE:
-            why_not = "decided by team leaders and the head of credit"
-        else:
-            beyond = _exceeded(authority_of(user=reader, currency=row.currency), row.asks)
-            why_not = f"beyond your authority ({', '.join(beyond)})" if beyond else ""
-        number = numbers[row.contract_id]
-        views.append(
-            ApprovalView(
-                id=row.pk,
-                account_number=number,
-                arrangement=_view(row.arrangement, number, row),
-                asks=dict(row.asks),
-                exceeded=tuple(row.exceeded),
-                requested_by=row.requested_by.username,
-                requested_at=row.requested_at,
-                status=row.status,
-                may_decide=not why_not,
-                why_not=why_not,
-            )
-        )
-    return views

@@ -58,3 +58,7 @@ class WorkItemNotFound(CollectionsError):
 
 class WorkNotRecorded(CollectionsError):
     """Work marked done before the agent recorded a contact on the account."""
+
+
+class CreditNotAllowed(CollectionsError):
+    """A credit or fee waiver that cannot be given: unknown kind or reason, nothing to give, wrong role."""

@@ -276,6 +276,48 @@ class Arrangement(models.Model):
         ]
 
 
+class CreditKind(models.TextChoices):
+    FEE_WAIVER = "fee_waiver", "Fee waiver"
+    CREDIT = "credit", "Credit to the balance"
+
+
+class CreditStatus(models.TextChoices):
+    PENDING_APPROVAL = "pending_approval", "Awaiting approval"
+    POSTED = "posted", "Posted"
+    REJECTED = "rejected", "Rejected"
+
+
+class Credit(models.Model):
+    """A fee waiver or a credit to the balance, with its reason; posted to the ledger within the
+    requester's authority, else once approved."""
+
+    contract = models.ForeignKey(
+        "portfolio.Contract", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    kind = models.CharField(max_length=16, choices=CreditKind.choices)
+    reason = models.CharField(max_length=32)
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=24, choices=CreditStatus.choices)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    effective_date = models.DateField()
+    entry_key = models.CharField(
+        max_length=255, blank=True
+    )  # the ledger entry's idempotency key, once posted
+    note = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["contract", "-requested_at"], name="credit_account")]
+        constraints = [
+            models.CheckConstraint(name="credit_amount_positive", condition=models.Q(amount_minor__gt=0)),
+            models.CheckConstraint(name="credit_kind_known", condition=models.Q(kind__in=CreditKind.values)),
+            models.CheckConstraint(
+                name="credit_status_known", condition=models.Q(status__in=CreditStatus.values)
+            ),
+        ]
+
+
 class ApprovalStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     APPROVED = "approved", "Approved"
@@ -294,6 +336,9 @@ class ApprovalRequest(models.Model):
     )
     arrangement = models.OneToOneField(
         Arrangement, null=True, blank=True, on_delete=models.PROTECT, related_name="approval"
+    )
+    credit = models.OneToOneField(
+        Credit, null=True, blank=True, on_delete=models.PROTECT, related_name="approval"
     )
     currency = models.CharField(max_length=3)
     asks = models.JSONField()
@@ -317,6 +362,11 @@ class ApprovalRequest(models.Model):
             models.Index(fields=["contract", "-requested_at"], name="approval_account"),
         ]
         constraints = [
+            models.CheckConstraint(
+                name="approval_of_one_thing",
+                condition=models.Q(arrangement__isnull=False, credit__isnull=True)
+                | models.Q(arrangement__isnull=True, credit__isnull=False),
+            ),
             models.CheckConstraint(
                 name="approval_status_known", condition=models.Q(status__in=ApprovalStatus.values)
             ),

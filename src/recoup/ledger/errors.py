@@ -86,3 +86,11 @@ class InvalidReference(LedgerError):
 
 class WrongBook(LedgerError):
     """Something of one contract's book offered to another's."""
+
+
+class CreditTooLarge(LedgerError):
+    """A credit or fee waiver larger than what it could reduce (the fees due, or the balance)."""
+
+
+class InvalidCreditKind(LedgerError):
+    """A credit that is neither a fee waiver nor a credit to the balance."""

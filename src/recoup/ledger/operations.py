@@ -8,6 +8,7 @@ first call made; the same key with a different request raises IdempotencyConflic
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -23,9 +24,11 @@ from recoup.ledger.errors import (
     AlreadyReversed,
     BookConflict,
     BookNotFound,
+    CreditTooLarge,
     EntryBelongsToReceipt,
     IdempotencyConflict,
     InvalidContractId,
+    InvalidCreditKind,
     InvalidInstallment,
     InvalidReference,
     NonPositiveAmount,
@@ -361,6 +364,85 @@ def fee_assess(
         lines=[Line(AccountCode.FEES_DUE, amount, installment), Line(AccountCode.FEE_INCOME, -amount)],
         memo=f"fee {reason_code}",
     )
+
+
+CREDIT_KINDS = ("fee_waiver", "credit")
+
+
+def credit_grant(
+    *,
+    book: LedgerBook,
+    kind: str,
+    amount: Money,
+    reason_code: str,
+    effective_date: date,
+    at: datetime,
+    idempotency_key: str,
+    created_by: User | None = None,
+    memo: str = "",
+) -> JournalEntry:
+    """Reduce what the customer owes at the lender's cost: Dr credits / Cr what it reduces.
+
+    A fee waiver reduces fees due, oldest installment first. A credit reduces what is due in the
+    book's waterfall order, then principal not yet due. Neither is a payment: no receipt is made,
+    so a promise to pay is not kept by one.
+
+    Raises NonPositiveAmount, CurrencyNotOfBook (field "amount"), CreditTooLarge (field "amount":
+    more than the fees due, or the balance), InvalidCreditKind (field "kind"), InvalidReasonCode,
+    IdempotencyConflict.
+    """
+    if kind not in CREDIT_KINDS:
+        raise InvalidCreditKind(f"kind: {kind!r} is not one of {', '.join(CREDIT_KINDS)}", field="kind")
+    journal.amount_check(book, amount, field="amount", allow_zero=False)
+    with transaction.atomic():
+        locked = journal.book_lock(book)
+        due, principal_not_due = _creditable(locked, kind)
+        room = sum(item.outstanding_minor for item in due) + principal_not_due
+        if amount.minor > room:
+            what = "the fees due" if kind == "fee_waiver" else "the balance"
+            raise CreditTooLarge(
+                f"amount: {amount} is more than {what} ({Money(room, amount.currency)})", field="amount"
+            )
+        policy = book_policy(locked)  # what is left after the dues goes to principal, never unapplied
+        allocation = allocate(
+            amount_minor=amount.minor,
+            due_items=due,
+            policy=dataclasses.replace(policy, overpayment="principal"),
+            principal_not_due_minor=principal_not_due,
+        )
+        lines = [Line(AccountCode.CREDITS, amount)]
+        lines += [
+            Line(DUE_ACCOUNTS[part.component], Money(-part.amount_minor, amount.currency), part.installment)
+            for part in allocation.lines
+        ]
+        if allocation.to_principal:
+            lines.append(Line(AccountCode.PRINCIPAL, Money(-allocation.to_principal, amount.currency)))
+        return entry_post(
+            book=locked,
+            idempotency_key=idempotency_key,
+            reason_code=reason_code,
+            effective_date=effective_date,
+            at=at,
+            lines=lines,
+            memo=memo or f"{kind} {reason_code}",
+            created_by=created_by,
+        )
+
+
+def credit_room_minor(*, book: LedgerBook, kind: str) -> int:
+    """The most a credit of `kind` could reduce now: the fees due, or the whole balance."""
+    if kind not in CREDIT_KINDS:
+        raise InvalidCreditKind(f"kind: {kind!r} is not one of {', '.join(CREDIT_KINDS)}", field="kind")
+    due, principal_not_due = _creditable(book, kind)
+    return sum(item.outstanding_minor for item in due) + principal_not_due
+
+
+def _creditable(book: LedgerBook, kind: str) -> tuple[list[DueItem], int]:
+    """What a credit of `kind` may reduce: due items, and principal not yet due."""
+    due = _due_items(book)
+    if kind == "fee_waiver":
+        return [item for item in due if item.component == "fees"], 0
+    return due, max(0, journal.balance_minor(book, AccountCode.PRINCIPAL))
 
 
 def receipt_allocate(

@@ -1,4 +1,4 @@
-"""The arrangement calculator's form: the kind and its terms, read as typed for the operation to judge."""
+"""Forms for arrangements, credits and approval decisions, read as typed for the operations to judge."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from typing import ClassVar
 from django import forms
 
 from recoup.collections.arrangements import ArrangementTerms
-from recoup.collections.models import ArrangementKind
-from recoup.web.refusals import RefusingForm, date_field
+from recoup.collections.credits import CREDIT_REASONS
+from recoup.collections.models import ArrangementKind, CreditKind
+from recoup.web.refusals import RefusingForm, date_field, number_field
 
 
 class ArrangementForm(RefusingForm):
@@ -56,3 +57,19 @@ class ArrangementForm(RefusingForm):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
     note = forms.CharField(required=False, max_length=500)
+
+
+class CreditForm(RefusingForm):
+    refusal_fields: ClassVar[Mapping[str, str | None]] = {
+        "kind": "kind",
+        "amount": "amount",
+        "reason": "reason",
+    }
+    first_field = "kind"
+
+    kind = forms.ChoiceField(label="Kind", choices=CreditKind.choices)
+    amount = number_field("Amount", example="25.00")
+    reason = forms.ChoiceField(label="Reason", choices=list(CREDIT_REASONS.items()))
+    note = forms.CharField(
+        label="Note", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )

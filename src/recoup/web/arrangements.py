@@ -1,4 +1,4 @@
-"""The arrangement calculator and requests on an account, and the approvals inbox."""
+"""Arrangements (the calculator and requests) and credits on an account, and the approvals inbox."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from recoup.access.limits import LIMIT_LABELS, Limit
 from recoup.access.models import User
-from recoup.collections import arrangements
+from recoup.collections import approvals, arrangements, credits
 from recoup.kernel import clock
 from recoup.kernel.errors import DomainError
 from recoup.portfolio.errors import AccountNotFound
-from recoup.web.arrangement_form import ArrangementForm, DecisionForm
+from recoup.web.arrangement_form import ArrangementForm, CreditForm, DecisionForm
 
 
 def _user(request: HttpRequest) -> User:
@@ -94,9 +94,58 @@ def arrangement_page(request: HttpRequest, account_number: str) -> HttpResponse:
 
 @login_required
 @never_cache
+@require_http_methods(["GET", "POST"])
+def credit_page(request: HttpRequest, account_number: str) -> HttpResponse:
+    """The account's credits and fee waivers, and the form to give one."""
+    user = _user(request)
+    form = CreditForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if user.role not in credits.MAY_CREDIT:
+            raise PermissionDenied("Only agents, team leaders and the head of credit give credits.")
+        if form.is_valid():
+            try:
+                made = credits.credit_request(
+                    account_number=account_number,
+                    kind=form.cleaned_data["kind"],
+                    amount=form.cleaned_data["amount"],
+                    reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
+                    requested_by=user,
+                    as_of=clock.today(),
+                    at=clock.now(),
+                )
+            except AccountNotFound:
+                return _not_found(request, account_number)
+            except DomainError as error:
+                form.refuse(error)
+            else:
+                if made.status == "posted":
+                    messages.success(request, f"Posted: {made.kind.replace('_', ' ')} of {made.amount}.")
+                else:
+                    messages.info(request, "Beyond your credit limit: sent for approval.")
+                return redirect("web:credits", account_number=account_number)
+        status = 400
+    form.focus()
+    try:
+        given = credits.credits_of(account_number)
+    except AccountNotFound:
+        return _not_found(request, account_number)
+    context = {
+        "account_number": account_number,
+        "form": form,
+        "credits": given,
+        "may_credit": user.role in credits.MAY_CREDIT,
+        "reasons": credits.CREDIT_REASONS,
+    }
+    return render(request, "web/arrangements/credits.html", context, status=status)
+
+
+@login_required
+@never_cache
 def approvals_inbox(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    pending = arrangements.approvals_pending(reader=user)
+    pending = approvals.approvals_pending(reader=user)
     rows = [(a, _limits_text(a.exceeded)) for a in pending]
     return render(request, "web/arrangements/approvals.html", {"rows": rows})
 
@@ -111,7 +160,7 @@ def approval_decide(request: HttpRequest, approval_id: int) -> HttpResponse:
         return redirect("web:approvals")
     approve = form.cleaned_data["decision"] == "approve"
     try:
-        decided = arrangements.approval_decide(
+        decided = approvals.approval_decide(
             approval_id=approval_id,
             decided_by=user,
             approve=approve,
@@ -124,19 +173,20 @@ def approval_decide(request: HttpRequest, approval_id: int) -> HttpResponse:
             request, error.message.removeprefix(f"{error.field}: ") if error.field else error.message
         )
         return redirect("web:approvals")
-    if approve:
-        messages.success(
-            request,
-            f"Approved: the arrangement on {decided.account_number} is in effect "
-            f"(schedule version {decided.schedule_version}).",
-        )
+    what = f"the {decided.subject} on {decided.account_number}"
+    if not approve:
+        messages.info(request, f"Rejected: {what} was not made.")
+    elif decided.arrangement is not None:
+        version = decided.arrangement.schedule_version
+        messages.success(request, f"Approved: {what} is in effect (schedule version {version}).")
     else:
-        messages.info(request, f"Rejected: the arrangement on {decided.account_number} was not made.")
+        messages.success(request, f"Approved: {what} is posted.")
     return redirect("web:approvals")
 
 
 urlpatterns: list[URLPattern] = [
     path("accounts/<str:account_number>/arrangements/", arrangement_page, name="arrangements"),
+    path("accounts/<str:account_number>/credits/", credit_page, name="credits"),
     path("approvals/", approvals_inbox, name="approvals"),
     path("approvals/<int:approval_id>/decide/", approval_decide, name="approval_decide"),
 ]

@@ -62,7 +62,7 @@ def test_a_request_beyond_authority_waits_and_its_maker_may_not_decide_it(accoun
     assert pending[0]["may_decide"] is True
     assert own.status_code == 422
     assert own.json()["field"] == "decided_by"
-    assert approved.json()["status"] == "active"
+    assert approved.json()["arrangement"]["status"] == "active"
 
 
 def test_bad_terms_are_a_problem_document_naming_the_field(account) -> None:

@@ -63,7 +63,7 @@ def test_an_arrangement_beyond_authority_is_sent_and_a_team_leader_approves_it(a
     )
 
     assert "sent for approval" in sent.content.decode()
-    assert "your own request" in inbox_for_agent
+    assert "their own request" in inbox_for_agent
     assert "Approve" in inbox
     assert "is in effect" in decided.content.decode()
     assert _first_due(account) > before
