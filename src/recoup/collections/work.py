@@ -265,18 +265,30 @@ def _queue(code: str) -> Queue:
     return queue
 
 
-def work_assign(*, item_id: int, agent: User | None, by: User, at: datetime) -> None:
-    """Reserve a work item for one agent (None: back to the whole queue). Audited.
+def work_assign(
+    *, item_id: int | None = None, account_number: str = "", agent: User | None, by: User, at: datetime
+) -> None:
+    """Reserve a work item (by its id, or its account's number) for one agent (None: back to the
+    whole queue). Audited.
 
-    Raises WorkNotPermitted (field "by" or "agent"), WorkItemNotFound (field "item_id").
+    Raises WorkNotPermitted (field "by" or "agent"), WorkItemNotFound (field "item_id" or
+    "account_number").
     """
     _manager_check(by)
     if agent is not None and not may_take_work(agent):
         raise WorkNotPermitted(f"agent: {agent.username} does not take work from the queues", field="agent")
     with transaction.atomic():
-        item = WorkItem.objects.select_for_update().filter(pk=item_id).first()
-        if item is None:
-            raise WorkItemNotFound(f"item_id: no work item {item_id}", field="item_id")
+        if item_id is not None:
+            item = WorkItem.objects.select_for_update().filter(pk=item_id).first()
+            if item is None:
+                raise WorkItemNotFound(f"item_id: no work item {item_id}", field="item_id")
+        else:
+            number = account_number.strip()
+            item = WorkItem.objects.select_for_update().filter(contract__account_number=number).first()
+            if item is None:
+                raise WorkItemNotFound(
+                    f"account_number: account {number!r} is in no queue", field="account_number"
+                )
         before = {"assigned_to": item.assigned_to_id}
         item.assigned_to = agent
         item.save(update_fields=["assigned_to"])
