@@ -17,3 +17,7 @@ class ScheduleVersionNotFound(DomainError):
 
 class ModificationNotAllowed(DomainError):
     pass
+
+
+class RevealNotAllowed(DomainError):
+    """Personal data the reader's role may not reveal, or that is not on this account."""

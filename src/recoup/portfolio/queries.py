@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
+from recoup.access.privacy import (
+    PersonalField,
+    address_masked,
+    email_masked,
+    may_reveal,
+    phone_masked,
+    seen_in_clear,
+)
 from recoup.kernel.money import Money
 from recoup.ledger import queries as ledger
 from recoup.parties import queries as parties
@@ -91,6 +100,9 @@ class PartyLine:
     emails: tuple[str, ...]
     flags: tuple[FlagLine, ...]
     time_zones: tuple[str, ...]
+    party_id: int = 0
+    masked: tuple[str, ...] = ()  # personal fields shown masked to the reader (access.privacy)
+    revealable: tuple[str, ...] = ()  # of those, the ones the reader may reveal (audited)
 
 
 @dataclass(frozen=True)
@@ -346,8 +358,9 @@ def schedule_version_view(account_number: str, version: int) -> ScheduleView:
     return _schedule_view(contract, rows, schedules[version - 1], version, last_due)
 
 
-def _party_line(role: str, view: parties.PartyView) -> PartyLine:
+def _party_line(role: str, view: parties.PartyView, party_id: int) -> PartyLine:
     return PartyLine(
+        party_id=party_id,
         role=role,
         name=view.name,
         kind=view.kind,
@@ -366,15 +379,18 @@ def _party_line(role: str, view: parties.PartyView) -> PartyLine:
     )
 
 
-def account_detail(account_number: str) -> AccountDetail:
-    """The account in full: parties, vehicle, contract, current schedule, balances and ledger history."""
+def account_detail(account_number: str, *, viewer_role: str) -> AccountDetail:
+    """The account in full: parties, vehicle, contract, current schedule, balances and ledger history,
+    with the personal data `viewer_role` may not see masked (access.privacy)."""
     contract = _contract(account_number)
     summary, schedule, last_due = _summary_parts([contract])[0]
+    if PersonalField.PHONES not in seen_in_clear(viewer_role):
+        summary = dataclasses.replace(summary, phones=tuple(phone_masked(p) for p in summary.phones))
     holders = list(ContractParty.objects.filter(contract=contract).order_by("pk"))
     views = parties.party_views([h.party_id for h in holders])
     role_order = {"borrower": 0, "co_borrower": 1, "guarantor": 2}
     party_lines = tuple(
-        _party_line(h.get_role_display(), views[h.party_id])
+        privacy_applied(_party_line(h.get_role_display(), views[h.party_id], h.party_id), viewer_role)
         for h in sorted(holders, key=lambda h: role_order[h.role])
     )
     vehicle = contract.vehicle
@@ -437,6 +453,29 @@ def account_detail(account_number: str) -> AccountDetail:
             for e in ledger.ledger_history(contract.pk)
         ),
     )
+
+
+def privacy_applied(party: PartyLine, viewer_role: str) -> PartyLine:
+    """The party as `viewer_role` may see it: each personal field not seen in clear masked."""
+    clear = seen_in_clear(viewer_role)
+    hidden = [f for f in PersonalField if f not in clear]
+    changes: dict[str, object] = {
+        "masked": tuple(f.value for f in hidden),
+        "revealable": tuple(f.value for f in hidden if may_reveal(viewer_role, f)),
+    }
+    if PersonalField.DATE_OF_BIRTH in hidden:
+        changes["date_of_birth"] = None
+    if PersonalField.PHONES in hidden:
+        changes["phones"] = tuple(
+            dataclasses.replace(p, e164="", display=phone_masked(p.display)) for p in party.phones
+        )
+    if PersonalField.EMAILS in hidden:
+        changes["emails"] = tuple(email_masked(e) for e in party.emails)
+    if PersonalField.ADDRESSES in hidden:
+        changes["addresses"] = tuple(
+            dataclasses.replace(a, lines=address_masked(a.lines)) for a in party.addresses
+        )
+    return dataclasses.replace(party, **changes)  # type: ignore[arg-type]
 
 
 def account_summary(account_number: str) -> dict[str, object]:

@@ -35,7 +35,7 @@ def test_a_uk_account_shows_pounds_and_day_first_dates(signed_in: Client, uk_acc
 def test_the_account_page_shows_customer_vehicle_contract_schedule_and_ledger(
     signed_in: Client, us_account: AccountSummary
 ):
-    detail = queries.account_detail(us_account.account_number)
+    detail = queries.account_detail(us_account.account_number, viewer_role="agent")
 
     page = account_page(signed_in, us_account.account_number)
 

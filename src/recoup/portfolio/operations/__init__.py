@@ -22,6 +22,7 @@ from recoup.portfolio.operations.payments import (
     journal_adjust,
     payment_apply,
 )
+from recoup.portfolio.operations.privacy import personal_data_reveal
 
 __all__ = [
     "MODIFICATION_KINDS",
@@ -39,6 +40,7 @@ __all__ = [
     "journal_adjust",
     "luhn_digit",
     "payment_apply",
+    "personal_data_reveal",
     "products_install_standard",
     "schedule_modification_preview",
     "schedule_modify",
