@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recoup.web import arrangements, contacts, privacy, reports, views, work
+from recoup.web import arrangements, audit, contacts, privacy, reports, views, work
 
 app_name = "web"
 urlpatterns = [
@@ -20,4 +20,10 @@ urlpatterns = [
     path("reports/roll-rates/", reports.roll_rates, name="report_roll_rates"),
     path("reports/roll-rates/<str:fmt>/", reports.roll_rates_download, name="report_roll_rates_download"),
 ]
-urlpatterns += contacts.urlpatterns + work.urlpatterns + arrangements.urlpatterns + privacy.urlpatterns
+urlpatterns += (
+    contacts.urlpatterns
+    + work.urlpatterns
+    + arrangements.urlpatterns
+    + privacy.urlpatterns
+    + audit.urlpatterns
+)
