@@ -232,6 +232,8 @@ class ArrangementKind(models.TextChoices):
     DEFERRAL = "deferral", "Deferral"
     EXTENSION = "extension", "Extension"
     DUE_DATE_CHANGE = "due_date_change", "Due-date change"
+    REDUCED_PAYMENT = "reduced_payment", "Reduced-payment plan"
+    SETTLEMENT = "settlement", "Settlement for less than the balance"
 
 
 class ArrangementStatus(models.TextChoices):
@@ -260,6 +262,12 @@ class Arrangement(models.Model):
     end_date = models.DateField()  # the last installment the arrangement moves
     schedule_version = models.PositiveIntegerField(null=True, blank=True)  # the version it made
     note = models.TextField(blank=True)
+    # A reduced-payment plan or a settlement: what the customer agreed to pay (dated amounts in
+    # ArrangementPayment); a settlement's remaining balance is credited once it is paid in full.
+    currency = models.CharField(max_length=3, blank=True)
+    balance_minor = models.BigIntegerField(null=True, blank=True)  # the balance when agreed
+    agreed_minor = models.BigIntegerField(null=True, blank=True)  # the plan's or settlement's total
+    decided_date = models.DateField(null=True, blank=True)  # when it completed or broke
 
     class Meta:
         indexes = [
@@ -315,6 +323,110 @@ class Credit(models.Model):
             models.CheckConstraint(
                 name="credit_status_known", condition=models.Q(status__in=CreditStatus.values)
             ),
+        ]
+
+
+class ArrangementPayment(models.Model):
+    """One dated amount of a reduced-payment plan or a settlement, and what was paid toward it."""
+
+    arrangement = models.ForeignKey(Arrangement, on_delete=models.PROTECT, related_name="payments")
+    due_date = models.DateField()
+    amount_minor = models.BigIntegerField()
+    paid_minor = models.BigIntegerField(default=0)
+    status = models.CharField(max_length=16, choices=PromiseStatus.choices, default=PromiseStatus.OPEN)
+
+    class Meta:
+        ordering = ["due_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["arrangement", "due_date"], name="arrangement_payment_one_a_day"),
+            models.CheckConstraint(
+                name="arrangement_payment_positive", condition=models.Q(amount_minor__gt=0)
+            ),
+            models.CheckConstraint(
+                name="arrangement_payment_paid_not_negative", condition=models.Q(paid_minor__gte=0)
+            ),
+        ]
+
+
+class EscalationKind(models.TextChoices):
+    LARGE_BALANCE_ROLLING = "large_balance_rolling", "Large balance rolling"
+    REPEATED_BROKEN_PROMISES = "repeated_broken_promises", "Repeated broken promises"
+    BANKRUPTCY_MENTIONED = "bankruptcy_mentioned", "Customer mentioned bankruptcy"
+    VEHICLE_EXPORT = "vehicle_export", "Vehicle at risk: export"
+    VEHICLE_DAMAGE = "vehicle_damage", "Vehicle at risk: damage"
+    INSURANCE_LAPSE = "insurance_lapse", "Vehicle at risk: insurance lapsed"
+    SUSPECTED_FRAUD = "suspected_fraud", "Suspected fraud"
+    OTHER = "other", "Other risk"
+
+
+class EscalationStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    CLOSED = "closed", "Closed"
+
+
+class Escalation(models.Model):
+    """A risk on an account brought to the team leaders and the head of credit, by a rule after the
+    close of business or by hand. A rule raises each kind at most once a day per account."""
+
+    contract = models.ForeignKey(
+        "portfolio.Contract", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    kind = models.CharField(max_length=32, choices=EscalationKind.choices)
+    by_rule = models.BooleanField(default=False)
+    detail = models.TextField(blank=True)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField()
+    raised_date = models.DateField()
+    status = models.CharField(max_length=16, choices=EscalationStatus.choices, default=EscalationStatus.OPEN)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_note = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["contract", "-raised_at"], name="escalation_account"),
+            models.Index(fields=["status", "-raised_at"], name="escalation_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "kind", "raised_date"],
+                condition=models.Q(by_rule=True),
+                name="escalation_rule_once_a_day",
+            ),
+            models.CheckConstraint(
+                name="escalation_kind_known", condition=models.Q(kind__in=EscalationKind.values)
+            ),
+            models.CheckConstraint(
+                name="escalation_raised_by_someone_or_a_rule",
+                condition=models.Q(by_rule=True, raised_by__isnull=True)
+                | models.Q(by_rule=False, raised_by__isnull=False),
+            ),
+        ]
+
+
+class EscalationNotice(models.Model):
+    """An escalation in one person's in-app inbox (and, where configured, their email)."""
+
+    escalation = models.ForeignKey(Escalation, on_delete=models.PROTECT, related_name="notices")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["recipient"],
+                name="escalation_notice_unread",
+                condition=models.Q(read_at__isnull=True),
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["escalation", "recipient"], name="escalation_notice_once"),
         ]
 
 
