@@ -123,6 +123,19 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# Escalations: the in-app inbox always; email too when RECOUP_ESCALATION_EMAILS=1, through the
+# configured backend (SMTP at RECOUP_EMAIL_HOST, or whatever RECOUP_EMAIL_BACKEND names).
+RECOUP_ESCALATION_EMAILS = os.environ.get("RECOUP_ESCALATION_EMAILS", "0") in {"1", "true", "yes"}
+# A roll forward with at least this receivable (minor units, by currency) is escalated after the close.
+RECOUP_ESCALATION_LARGE_BALANCE = {"USD": 1_000_000, "GBP": 1_000_000}
+DEFAULT_FROM_EMAIL = os.environ.get("RECOUP_FROM_EMAIL") or "Recoup <recoup@localhost>"
+EMAIL_BACKEND = os.environ.get("RECOUP_EMAIL_BACKEND") or "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("RECOUP_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("RECOUP_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("RECOUP_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("RECOUP_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("RECOUP_EMAIL_TLS", "0") in {"1", "true", "yes"}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -62,3 +62,15 @@ class WorkNotRecorded(CollectionsError):
 
 class CreditNotAllowed(CollectionsError):
     """A credit or fee waiver that cannot be given: unknown kind or reason, nothing to give, wrong role."""
+
+
+class EscalationNotAllowed(CollectionsError):
+    """An escalation that cannot be raised or handled: unknown kind, missing detail, or the wrong role."""
+
+
+class EscalationNotFound(CollectionsError):
+    """No escalation (or no notice of the reader's) has this id."""
+
+
+class EscalationTransitionNotAllowed(CollectionsError):
+    """An escalation moved where its state machine does not go (a closed one acknowledged, say)."""
