@@ -1,8 +1,8 @@
 """Maker–checker decisions on changes beyond their maker's authority: arrangements and credits.
 
 Nobody decides their own request; an approver's own authority must cover what it asks; a request
-is decided once. Approving makes the change (the arrangement's schedule, the credit's posting) in
-the same transaction as the decision.
+is decided once. Approving makes the change (the arrangement's schedule version, or its plan of
+dated payments becoming active; the credit's posting) in the same transaction as the decision.
 """
 
 from __future__ import annotations
@@ -180,6 +180,13 @@ def _summary(arrangement: arrangements.ArrangementView | None, credit: credits.C
     if arrangement is not None:
         months = arrangement.months
         text = f"{arrangement.kind.replace('_', ' ')}, {months} month{'s' if months != 1 else ''}"
+        if arrangement.balance is not None and arrangement.agreed is not None:
+            text += (
+                f": {arrangement.agreed} {arrangement.agreed.currency} for a balance of"
+                f" {arrangement.balance} ({arrangement.discount_percent}% discount)"
+            )
+        elif arrangement.payments:
+            text += f" of {arrangement.payments[0].amount} {arrangement.payments[0].amount.currency}"
         return f"{text} — {arrangement.note}" if arrangement.note else text
     assert credit is not None
     reason = credits.CREDIT_REASONS[credit.reason].lower()
