@@ -8,7 +8,7 @@ RECOUP := $(VENV)/bin/recoup
 UV_VERSION := 0.13.9
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run install migrate demo test lint bench clean
+.PHONY: run install migrate demo test lint bench bench-web clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -47,6 +47,11 @@ test: install
 # writes docs/benchmarks.md. Heavy: run it on a quiet machine.
 bench: install migrate
 	$(PY) bench/run.py
+
+# The collections workspace under load (16 agents): DATABASE_URL names a closed book, e.g. one
+# `make bench` built. Writes its section of docs/benchmarks.md.
+bench-web: install
+	$(PY) bench/web_load.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var .mypy_cache .ruff_cache .hypothesis

@@ -185,8 +185,13 @@ def _write(rows: list[list[str]]) -> None:
     measured = {(r[0], r[1]) for r in rows}
     kept: list[list[str]] = []
     commands: list[str] = []
+    sections = ""  # what follows the table (the workspace benchmark, notes) is kept as it is
     if target.exists():
-        for line in target.read_text().splitlines():
+        text = target.read_text()
+        if "\n## " in text:
+            sections = text[text.index("\n## ") + 1 :]
+            text = text[: text.index("\n## ")]
+        for line in text.splitlines():
             cells = [c.strip() for c in line.strip().strip("|").split("|")]
             if line.startswith("| ") and len(cells) == len(header) and cells[0] in ("sqlite", "postgresql"):
                 if (cells[0], cells[1]) not in measured:
@@ -212,7 +217,7 @@ def _write(rows: list[list[str]]) -> None:
         *("| " + " | ".join(row) + " |" for row in table),
         "",
     ]
-    target.write_text("\n".join(lines))
+    target.write_text("\n".join(lines) + ("\n" + sections if sections else ""))
 
 
 if __name__ == "__main__":
