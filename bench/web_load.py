@@ -11,7 +11,8 @@ the default queues and strategies are ensured and applied to it first (`recoup s
 so that queues hold work. The
 server is gunicorn with WORKERS processes of THREADS threads, as in production.
 
-Environment: DATABASE_URL (required), BENCH_USERS (16), BENCH_SECONDS (60), BENCH_WARMUP (10),
+Environment: DATABASE_URL (required), BENCH_USERS (16), BENCH_THINK (1.0 s between an agent's
+requests), BENCH_SECONDS (60), BENCH_WARMUP (10),
 BENCH_WORKERS (4), BENCH_THREADS (4), BENCH_AS_OF (the book's last close), BENCH_ACCOUNTS (the
 book's size, for the table).
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import random
 import re
 import socket
 import statistics
@@ -40,6 +42,9 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", "60"))
 WARMUP = float(os.environ.get("BENCH_WARMUP", "10"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
+# Seconds an agent spends between one request and the next (drawn from half to one and a half
+# times this). Real agents spend minutes on each account; one second keeps the server far busier.
+THINK = float(os.environ.get("BENCH_THINK", "1.0"))
 PASSWORD = "bench-agent-password-1"  # noqa: S105 - the benchmark's own throwaway sign-ins
 START, END = "<!-- workspace-load -->", "<!-- /workspace-load -->"
 
@@ -110,8 +115,14 @@ class Agent:
             raise SystemExit(f"{username} could not sign in ({status})")
 
 
+def think(pause: random.Random) -> None:
+    time.sleep(THINK * pause.uniform(0.5, 1.5))
+
+
 def work(agent: Agent, until: float, warm_until: float, timings: Timings) -> None:
+    pause = random.Random(id(agent))
     while time.perf_counter() < until:
+        think(pause)
         started = time.perf_counter()
         status, location, _ = agent.request("POST", "/work/next/", {})
         took = time.perf_counter() - started
@@ -125,6 +136,7 @@ def work(agent: Agent, until: float, warm_until: float, timings: Timings) -> Non
         measuring = started >= warm_until
         if measuring:
             timings.get_next.append(took)
+        think(pause)
         started = time.perf_counter()
         status, _, _ = agent.request("GET", location)
         took = time.perf_counter() - started
@@ -133,6 +145,7 @@ def work(agent: Agent, until: float, warm_until: float, timings: Timings) -> Non
             continue
         if measuring:
             timings.account.append(took)
+        think(pause)
         contact = {"channel": "call", "direction": "outbound", "outcome": "no_answer", "notes": "benchmark"}
         status, _, _ = agent.request("POST", f"{location}contacts/new/", contact)
         if status not in (200, 302):
@@ -215,7 +228,8 @@ def _write(timings: Timings, as_of: str) -> None:
         )
     today = datetime.now(tz=UTC).date().isoformat()
     run = (
-        f"- {vendor}, {accounts} accounts: `BENCH_USERS={USERS} BENCH_SECONDS={SECONDS:g} "
+        f"- {vendor}, {accounts} accounts: `BENCH_USERS={USERS} BENCH_THINK={THINK:g} "
+        f"BENCH_SECONDS={SECONDS:g} "
         f"BENCH_WORKERS={WORKERS} BENCH_THREADS={THREADS} DATABASE_URL=… make bench-web`, book closed on "
         f"{as_of}, run {today}; errors {len(timings.errors)}, Get next finding "
         f"nothing {timings.nothing_to_work}."
@@ -236,7 +250,8 @@ def _write(timings: Timings, as_of: str) -> None:
         [
             START,
             f"{USERS} agents at once on loopback, each doing Get next, the account page it leads to and a "
-            f"contact, in a loop, for {SECONDS:g} s after {WARMUP:g} s of warm-up; gunicorn with "
+            f"contact, in a loop with {THINK:g} s (±50%) between requests, for {SECONDS:g} s after "
+            f"{WARMUP:g} s of warm-up; gunicorn with "
             f"{WORKERS} workers of {THREADS} threads. Times are from the request to the response's last "
             "byte. Runs:",
             "",
