@@ -13,6 +13,10 @@ class Role(models.TextChoices):
 
 class User(AbstractUser):
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.AGENT)
+    # The second factor (RFC 6238): blank while it is off. The last time step a code was accepted
+    # for, so that no code is accepted twice.
+    totp_secret = models.CharField(max_length=64, blank=True, default="")
+    totp_last_step = models.BigIntegerField(null=True, blank=True)
 
 
 class AuditEvent(models.Model):

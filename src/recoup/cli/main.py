@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "strategies": ("recoup.cli.strategies", "place accounts in arrears in queues; results by arm"),
     "report": ("recoup.cli.report", "aged debt and roll rates as a table, CSV, JSON or XLSX"),
     "authority": ("recoup.cli.authority", "the approval matrix: what each role or user may agree alone"),
+    "user": ("recoup.cli.user", "users' sign-in: reset a second factor"),
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recoup.web import arrangements, audit, contacts, privacy, reports, views, work
+from recoup.web import arrangements, audit, contacts, privacy, reports, security, views, work
 
 app_name = "web"
 urlpatterns = [
@@ -26,4 +26,5 @@ urlpatterns += (
     + arrangements.urlpatterns
     + privacy.urlpatterns
     + audit.urlpatterns
+    + security.urlpatterns
 )

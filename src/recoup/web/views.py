@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,7 +25,7 @@ from recoup.portfolio.errors import AccountNotFound, ScheduleVersionNotFound
 from recoup.portfolio.operations import contract_originate
 from recoup.portfolio.quotes import Quote, schedule_plain
 from recoup.web.contract_form import ContractForm
-from recoup.web.forms import SearchForm, SignInForm
+from recoup.web.forms import SearchForm, SignInCodeForm, SignInForm
 from recoup.web.quote_form import QuoteForm
 from recoup.web.templatetags.recoup_access import may_book_contracts
 from recoup.web.templatetags.recoup_format import locale_for_currency, money
@@ -48,10 +50,66 @@ def _render(request: HttpRequest, full: str, partial: str, context: dict[str, An
     return response
 
 
+# Between the password and the code the session holds who is signing in, not a signed-in user.
+PENDING_SIGN_IN = "sign_in_pending"
+PENDING_SIGN_IN_AGE = timedelta(minutes=5)
+
+
 class SignInView(auth_views.LoginView):
+    """The first step: username and password. With a second factor on, the code is asked next and
+    the session is not signed in until it is right."""
+
     template_name = "web/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
+        user = form.get_user()
+        if not (isinstance(user, User) and user.totp_secret):
+            return super().form_valid(form)
+        self.request.session[PENDING_SIGN_IN] = {
+            "user_id": user.pk,
+            # authenticate() names the backend that accepted the password; login() needs it later.
+            "backend": getattr(user, "backend"),  # noqa: B009
+            "username": form.cleaned_data["username"],
+            "started_at": clock.now().timestamp(),
+            "next": self.get_success_url(),
+        }
+        return redirect("web:sign_in_code")
+
+
+def _pending_sign_in(request: HttpRequest) -> tuple[User, dict[str, Any]] | None:
+    """Who passed the password step in this session in the last five minutes, or None."""
+    pending = request.session.get(PENDING_SIGN_IN)
+    if not pending:
+        return None
+    started_at = datetime.fromtimestamp(pending["started_at"], tz=UTC)
+    user = User.objects.filter(pk=pending["user_id"], is_active=True).first()
+    if user is None or not user.totp_secret or clock.now() - started_at > PENDING_SIGN_IN_AGE:
+        del request.session[PENDING_SIGN_IN]
+        return None
+    return user, pending
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_in_code(request: HttpRequest) -> HttpResponse:
+    """The second step: the code from the authenticator app; wrong codes count towards the lock."""
+    found = _pending_sign_in(request)
+    if found is None:
+        messages.info(request, "Sign in with your username and password first.")
+        return redirect("web:login")
+    user, pending = found
+    form = SignInCodeForm(
+        request.POST if request.method == "POST" else None, user=user, username=pending["username"]
+    )
+    if form.is_valid():
+        del request.session[PENDING_SIGN_IN]
+        auth_login(request, user, backend=pending["backend"])
+        return redirect(pending["next"])
+    if form.locked:
+        del request.session[PENDING_SIGN_IN]
+    return render(request, "web/sign_in_code.html", {"form": form, "locked": form.locked})
 
 
 class SignOutView(auth_views.LogoutView):
