@@ -14,7 +14,7 @@ from ninja.security import HttpBearer, django_auth
 from recoup.access.models import User
 from recoup.access.operations import api_token_user
 from recoup.api.errors import NotPermitted
-from recoup.collections.errors import ApprovalNotFound
+from recoup.collections.errors import ApprovalNotFound, EscalationNotFound
 from recoup.kernel.errors import DomainError
 from recoup.portfolio.errors import AccountNotFound, ScheduleVersionNotFound
 
@@ -51,7 +51,7 @@ def problem(
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
-    if isinstance(error, AccountNotFound | ScheduleVersionNotFound | ApprovalNotFound):
+    if isinstance(error, AccountNotFound | ScheduleVersionNotFound | ApprovalNotFound | EscalationNotFound):
         status, title = 404, "Not found"
     elif isinstance(error, NotPermitted):
         status, title = 403, "Not permitted"
@@ -77,10 +77,11 @@ def authentication_error(request: HttpRequest, error: AuthenticationError) -> Ht
     return problem(request, status=401, title="Not signed in", detail="send a bearer token or sign in")
 
 
-from recoup.api import accounts, arrangements, contacts, contracts, work  # noqa: E402  (routers register on the api above)
+from recoup.api import accounts, arrangements, contacts, contracts, escalations, work  # noqa: E402  (routers register on the api above)
 
 api.add_router("/", accounts.router)
 api.add_router("/", contracts.router)
 api.add_router("/", contacts.router)
 api.add_router("/", work.router)
 api.add_router("/", arrangements.router)
+api.add_router("/", escalations.router)

@@ -25,6 +25,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "token": ("recoup.cli.token", "issue API bearer tokens"),
     "cob": ("recoup.cli.cob", "close of business: installments due, fees, arrears, buckets, aged debt"),
     "strategies": ("recoup.cli.strategies", "place accounts in arrears in queues; results by arm"),
+    "escalations": (
+        "recoup.cli.escalations",
+        "raise the escalation rules' risks and notify the team leaders",
+    ),
     "report": ("recoup.cli.report", "aged debt and roll rates as a table, CSV, JSON or XLSX"),
     "authority": ("recoup.cli.authority", "the approval matrix: what each role or user may agree alone"),
     "user": ("recoup.cli.user", "users' sign-in: reset a second factor"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recoup.web import arrangements, audit, contacts, privacy, reports, security, views, work
+from recoup.web import arrangements, audit, contacts, escalations, privacy, reports, security, views, work
 
 app_name = "web"
 urlpatterns = [
@@ -26,5 +26,6 @@ urlpatterns += (
     + arrangements.urlpatterns
     + privacy.urlpatterns
     + audit.urlpatterns
+    + escalations.urlpatterns
     + security.urlpatterns
 )
