@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date as date_type
 from typing import Any
 
 from django.http import HttpRequest
@@ -17,11 +17,23 @@ from recoup.kernel.plain import plain
 router = Router(tags=["arrangements"])
 
 
+class PaymentIn(Schema):
+    date: date_type = Field(..., description="the date this amount is paid by")
+    amount: str = Field(..., description='decimal string in the account\'s currency, e.g. "7000.00"')
+
+
 class TermsIn(Schema):
-    kind: str = Field(..., description="deferral, extension or due_date_change")
-    periods: int | None = Field(None, description="periods to defer by, or installments to add")
-    new_due_date: date | None = Field(None, description="a due-date change's new date")
+    kind: str = Field(..., description="deferral, extension, due_date_change, reduced_payment or settlement")
+    periods: int | None = Field(
+        None, description="periods to defer by, installments to add, or a plan's monthly payments"
+    )
+    new_due_date: date_type | None = Field(None, description="a due-date change's new date")
     from_installment: int | None = Field(None, description="default: the next installment not yet due")
+    amount: str | None = Field(None, description='a reduced-payment plan\'s payment a month, e.g. "150.00"')
+    first_date: date_type | None = Field(None, description="a reduced-payment plan's first payment date")
+    payments: list[PaymentIn] = Field(
+        default_factory=list, description="a settlement's dated amounts, adding up to less than the balance"
+    )
     note: str = ""
 
     def terms(self) -> arrangements.ArrangementTerms:
@@ -30,6 +42,9 @@ class TermsIn(Schema):
             periods=self.periods,
             new_due_date=self.new_due_date,
             from_installment=self.from_installment,
+            amount=self.amount,
+            first_date=self.first_date,
+            payments=tuple((p.date, p.amount) for p in self.payments),
         )
 
 

@@ -27,6 +27,13 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
+def _in_effect(made: arrangements.ArrangementView) -> str:
+    if made.schedule_version is not None:
+        return f"schedule version {made.schedule_version}"
+    count = len(made.payments)
+    return f"{count} payment{'s' if count != 1 else ''} to {made.end_date.isoformat()}"
+
+
 def _limits_text(names: tuple[str, ...]) -> str:
     return ", ".join(LIMIT_LABELS[Limit(n)] for n in names)
 
@@ -57,9 +64,7 @@ def arrangement_page(request: HttpRequest, account_number: str) -> HttpResponse:
                     note=form.cleaned_data["note"],
                 )
                 if made.status == "active":
-                    messages.success(
-                        request, f"Arrangement in effect: schedule version {made.schedule_version}."
-                    )
+                    messages.success(request, f"Arrangement in effect: {_in_effect(made)}.")
                 else:
                     messages.info(
                         request,
@@ -177,8 +182,7 @@ def approval_decide(request: HttpRequest, approval_id: int) -> HttpResponse:
     if not approve:
         messages.info(request, f"Rejected: {what} was not made.")
     elif decided.arrangement is not None:
-        version = decided.arrangement.schedule_version
-        messages.success(request, f"Approved: {what} is in effect (schedule version {version}).")
+        messages.success(request, f"Approved: {what} is in effect ({_in_effect(decided.arrangement)}).")
     else:
         messages.success(request, f"Approved: {what} is posted.")
     return redirect("web:approvals")
