@@ -1,6 +1,6 @@
 """`recoup cob --as-of DATE [--json]`: the nightly close of business, catching up missed dates, then
-the promises to pay it settles, the risks it escalates and the strategies that place the accounts
-in arrears in queues."""
+the promises to pay and arrangements it settles, the risks it escalates and the strategies that
+place the accounts in arrears in queues."""
 
 from __future__ import annotations
 
@@ -49,16 +49,19 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _collections_after_the_close(*, as_of: date, at: datetime) -> dict[str, dict[str, int]]:
-    """Promises settled by the night's payments first, so that the escalation rules and the
-    strategies see them broken."""
+    """Promises and arrangements settled by the night's payments first, so that the escalation rules
+    and the strategies see them broken."""
+    from recoup.collections.arrangements import arrangements_evaluate
     from recoup.collections.escalation_rules import escalations_apply
     from recoup.collections.promise_evaluation import promises_evaluate
     from recoup.collections.strategy_batch import strategies_apply
 
     promises = promises_evaluate(as_of=as_of, at=at)
+    arrangements = arrangements_evaluate(as_of=as_of, at=at)
     escalations = escalations_apply(as_of=as_of, at=at)
     return {
         "promises": promises,
+        "arrangements": arrangements,
         "escalations": escalations,
         "strategies": strategies_apply(as_of=as_of, at=at),
     }

@@ -1,6 +1,7 @@
 """Deferrals, extensions and due-date changes after the close of business: broken when an installment
 due since they took effect is unpaid 30 days, completed past their end date with nothing in arrears."""
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -8,6 +9,7 @@ import pytest
 from recoup.access.models import Role
 from recoup.access.operations import user_create
 from recoup.arrears.models import ArrearsState
+from recoup.cli.main import main
 from recoup.collections.arrangements import (
     ArrangementTerms,
     ArrangementView,
@@ -93,3 +95,12 @@ def test_a_deferral_is_completed_once_past_its_end_date_with_nothing_in_arrears(
     view = arrangement_view(deferred.id)
     assert (view.status, view.decided_date) == ("completed", after_the_end)
     assert counts["arrangements_completed"] == 1
+
+
+def test_the_close_of_business_evaluates_the_arrangements_after_the_promises(deferred, capsys) -> None:
+    code = main(["cob", "--as-of", AS_OF.isoformat(), "--json"])
+
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert list(out).index("arrangements") == list(out).index("promises") + 1
+    assert out["arrangements"]["arrangements_broken"] == 0
