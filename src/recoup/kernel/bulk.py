@@ -76,6 +76,10 @@ def temp_table_load(cursor: Any, vendor: str, name: str, frame: pl.DataFrame) ->
     columns = ", ".join(f"{column} {_sql_type(kind)}" for column, kind in frame.schema.items())
     cursor.execute(f"CREATE TEMPORARY TABLE {name} ({columns})")
     frame_insert(cursor, vendor, name, frame)
+    if vendor == "postgresql":
+        # Autovacuum never analyses temporary tables: without row counts the planner guesses, and
+        # may hash-join a million-row table in full against a few thousand staged rows.
+        cursor.execute(f"ANALYZE {name}")
 
 
 def frame_insert(cursor: Any, vendor: str, table: str, frame: pl.DataFrame) -> None:

@@ -74,9 +74,6 @@ def entries_post_bulk(*, entries: pl.DataFrame, postings: pl.DataFrame, at: date
         cursor.execute("CREATE UNIQUE INDEX bulk_entry_key ON bulk_entry (idempotency_key)")
         cursor.execute("CREATE INDEX bulk_posting_seq ON bulk_posting (seq)")
         if vendor == "postgresql":
-            cursor.execute("ANALYZE bulk_entry")
-            cursor.execute("ANALYZE bulk_posting")
-        if vendor == "postgresql":
             # The same row locks the per-account operations take, so their writers queue behind us.
             cursor.execute(
                 "SELECT b.id FROM ledger_ledgerbook b WHERE b.id IN (SELECT book_id FROM bulk_entry) "
@@ -167,6 +164,7 @@ def _balances_move(cursor: Any, vendor: str) -> None:
         "GROUP BY a.id HAVING SUM(p.amount_minor) <> 0"
     )
     if vendor == "postgresql":
+        cursor.execute("ANALYZE bulk_delta")  # temporary tables are never analysed by autovacuum
         cursor.execute(
             "UPDATE ledger_ledgeraccount a SET balance_minor = a.balance_minor + d.delta "
             "FROM bulk_delta d WHERE a.id = d.account_id"
