@@ -156,7 +156,8 @@ def _handle(
 
 def _text(error: DomainError) -> str:
     text = error.message.removeprefix(f"{error.field}: ") if error.field else error.message
-    return text[:1].upper() + text[1:]
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else f"{text}."
 
 
 def _not_found(request: HttpRequest, account_number: str) -> HttpResponse:
