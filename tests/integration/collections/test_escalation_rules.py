@@ -266,3 +266,15 @@ def test_the_command_prints_the_counts_as_json(leaders, capsys):
     printed = json.loads(capsys.readouterr().out)
     assert status == 0
     assert (printed["as_of"], printed["large_balance_rolling"], printed["raised"]) == ("2024-06-14", 1, 1)
+
+
+def test_the_close_of_business_raises_the_rules_escalations(agent, leaders, capsys):
+    account = book()
+    bankruptcy_mentioned(account.account_number, agent, datetime(2024, 6, 14, 16, tzinfo=UTC))
+
+    status = main(["cob", "--as-of", "2024-06-14", "--json"])
+
+    printed = json.loads(capsys.readouterr().out)
+    assert status == 0
+    assert printed["escalations"]["bankruptcy_mentioned"] == 1
+    assert raised() == {(account.account_number, "bankruptcy_mentioned")}
