@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.urls import get_resolver
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
@@ -26,6 +27,13 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 AS_OF = date(2024, 6, 14)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _urls_loaded() -> None:
+    """Import every view before the first page is asked for: the API's and the batch modules'
+    imports take seconds on a busy machine, which the first navigation would otherwise wait out."""
+    get_resolver().url_patterns  # noqa: B018 - loading them is the point
 
 
 @pytest.fixture(scope="session")

@@ -379,9 +379,12 @@ def _party_line(role: str, view: parties.PartyView, party_id: int) -> PartyLine:
     )
 
 
-def account_detail(account_number: str, *, viewer_role: str) -> AccountDetail:
+def account_detail(account_number: str, *, viewer_role: str, history: bool = True) -> AccountDetail:
     """The account in full: parties, vehicle, contract, current schedule, balances and ledger history,
-    with the personal data `viewer_role` may not see masked (access.privacy)."""
+    with the personal data `viewer_role` may not see masked (access.privacy).
+
+    `history` False leaves out the balances and ledger history (see account_ledger), for a page
+    that loads them when they are looked at."""
     contract = _contract(account_number)
     summary, schedule, last_due = _summary_parts([contract])[0]
     if PersonalField.PHONES not in seen_in_clear(viewer_role):
@@ -396,7 +399,6 @@ def account_detail(account_number: str, *, viewer_role: str) -> AccountDetail:
     vehicle = contract.vehicle
     rows = list(contract.schedule_versions.all())
     currency = contract.currency
-    balances = ledger.book_balances(contract.pk)
     return AccountDetail(
         summary=summary,
         parties=party_lines,
@@ -433,25 +435,39 @@ def account_detail(account_number: str, *, viewer_role: str) -> AccountDetail:
             status=contract.get_status_display(),
         ),
         schedule=_schedule_view(contract, rows, schedule, max(r.version for r in rows), last_due),
-        balances=tuple(
-            BalanceLine(code, ledger.ACCOUNT_LABELS.get(code, code), amount)
-            for code, amount in balances.items()
-        ),
-        ledger=tuple(
-            EntryLine(
-                effective_date=e.effective_date,
-                posted_at=e.posted_at,
-                reason_code=e.reason_code,
-                memo=e.memo,
-                postings=tuple(
-                    PostingLine(p.code, ledger.ACCOUNT_LABELS.get(p.code, p.code), p.amount, p.installment)
-                    for p in e.postings
-                ),
-                reversed=e.reversed,
-                is_reversal=e.is_reversal,
-            )
-            for e in ledger.ledger_history(contract.pk)
-        ),
+        balances=_balance_lines(contract) if history else (),
+        ledger=_entry_lines(contract) if history else (),
+    )
+
+
+def account_ledger(account_number: str) -> tuple[tuple[EntryLine, ...], tuple[BalanceLine, ...]]:
+    """The account's ledger history (newest first) and its balances."""
+    contract = _contract(account_number)
+    return _entry_lines(contract), _balance_lines(contract)
+
+
+def _balance_lines(contract: Contract) -> tuple[BalanceLine, ...]:
+    return tuple(
+        BalanceLine(code, ledger.ACCOUNT_LABELS.get(code, code), amount)
+        for code, amount in ledger.book_balances(contract.pk).items()
+    )
+
+
+def _entry_lines(contract: Contract) -> tuple[EntryLine, ...]:
+    return tuple(
+        EntryLine(
+            effective_date=e.effective_date,
+            posted_at=e.posted_at,
+            reason_code=e.reason_code,
+            memo=e.memo,
+            postings=tuple(
+                PostingLine(p.code, ledger.ACCOUNT_LABELS.get(p.code, p.code), p.amount, p.installment)
+                for p in e.postings
+            ),
+            reversed=e.reversed,
+            is_reversal=e.is_reversal,
+        )
+        for e in ledger.ledger_history(contract.pk)
     )
 
 

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from recoup.web import arrangements, audit, contacts, escalations, privacy, reports, security, views, work
+from recoup.web import (
+    account_panels,
+    arrangements,
+    audit,
+    contacts,
+    escalations,
+    privacy,
+    reports,
+    security,
+    views,
+    work,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -28,4 +39,5 @@ urlpatterns += (
     + audit.urlpatterns
     + escalations.urlpatterns
     + security.urlpatterns
+    + account_panels.urlpatterns
 )

@@ -138,7 +138,9 @@ def search(request: HttpRequest) -> HttpResponse:
 @workbench_page
 def account(request: HttpRequest, account_number: str) -> HttpResponse:
     try:
-        detail = queries.account_detail(account_number, viewer_role=getattr(request.user, "role", ""))
+        role = getattr(request.user, "role", "")
+        # The schedule and ledger panels load when opened (account_panels, schedule_version).
+        detail = queries.account_detail(account_number, viewer_role=role, history=False)
     except AccountNotFound:
         return _not_found(request, f"Account {account_number}", account_number)
     return render(request, "web/account.html", {"detail": detail, "locale": detail.summary.locale})

@@ -43,10 +43,25 @@ def test_the_account_page_shows_customer_vehicle_contract_schedule_and_ledger(
     assert detail.parties[0].addresses[0].lines[0] in page
     assert detail.vehicle.vin in page
     assert detail.contract.dealer_name in page
-    assert 'id="schedule-view"' in page
-    assert f"/accounts/{us_account.account_number}/schedule/1/" in page
+    assert f"/accounts/{us_account.account_number}/schedule/{detail.schedule.version}/" in page
+    assert f"/accounts/{us_account.account_number}/ledger/" in page
+
+
+def test_the_schedule_and_ledger_load_when_their_tabs_are_opened(
+    signed_in: Client, us_account: AccountSummary
+):
+    detail = queries.account_detail(us_account.account_number, viewer_role="agent")
+    number = us_account.account_number
+
+    schedule = signed_in.get(
+        f"/accounts/{number}/schedule/{detail.schedule.version}/", headers={"HX-Request": "true"}
+    )
+    ledger = signed_in.get(f"/accounts/{number}/ledger/", headers={"HX-Request": "true"}).content.decode()
+
+    assert 'id="schedule-view"' in schedule.content.decode()
     assert detail.ledger
-    assert detail.ledger[0].postings[0].label in page
+    assert detail.ledger[0].postings[0].label in ledger
+    assert "<html" not in ledger
 
 
 def test_an_unknown_account_gets_the_apps_own_404_page(signed_in: Client, book: None):
