@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 
+from recoup.access.authority import authority_defaults_ensure
 from recoup.access.models import Role, User
 from recoup.kernel.money import Money
 from recoup.ledger import operations as ledger
@@ -335,6 +336,7 @@ def _flags(book: _Book, contract: Contract, *, actor: User | None) -> None:
 def demo_load(*, accounts: int, seed: int, as_of: date) -> DemoSummary:
     """Load the demo book into an empty portfolio; on a portfolio that has accounts it does nothing."""
     demo_users_ensure()
+    authority_defaults_ensure()  # a new installation has them from its migration; a flushed one not
     products_install_standard()
     if Contract.objects.exists():
         return DemoSummary(
