@@ -161,7 +161,11 @@ class Contact(models.Model):
     notes = models.TextField(blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["contract", "-at"], name="contact_account_history")]
+        indexes = [
+            models.Index(fields=["contract", "-at"], name="contact_account_history"),
+            # The escalation rule that looks for a customer mentioning bankruptcy on a business date.
+            models.Index(fields=["at"], name="contact_bankruptcy", condition=models.Q(outcome="bankruptcy")),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="contact_channel_known", condition=models.Q(channel__in=Channel.values)
@@ -199,6 +203,8 @@ class Promise(models.Model):
         indexes = [
             models.Index(fields=["contract", "-made_date"], name="promise_account"),
             models.Index(fields=["status"], name="promise_open", condition=models.Q(status="open")),
+            # The escalation rule that counts promises broken in the last ninety days.
+            models.Index(fields=["settled_date"], name="promise_broken", condition=models.Q(status="broken")),
         ]
         constraints = [
             models.CheckConstraint(name="promise_total_positive", condition=models.Q(total_minor__gt=0)),
@@ -391,6 +397,9 @@ class Escalation(models.Model):
         indexes = [
             models.Index(fields=["contract", "-raised_at"], name="escalation_account"),
             models.Index(fields=["status", "-raised_at"], name="escalation_status"),
+            models.Index(
+                fields=["raised_date"], name="escalation_rule_date", condition=models.Q(by_rule=True)
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
