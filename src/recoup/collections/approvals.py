@@ -63,7 +63,7 @@ def approval_decide(
     """
     with transaction.atomic():
         approval = (
-            ApprovalRequest.objects.select_for_update()
+            ApprovalRequest.objects.select_for_update(of=("self",))
             .select_related("arrangement", "credit")
             .filter(pk=approval_id)
             .first()
