@@ -5,173 +5,95 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("portfolio", "0003_standard_products"),
+        ('portfolio', '0003_standard_products'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="BucketScheme",
+            name='BucketScheme',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("code", models.CharField(max_length=32, unique=True)),
-                ("name", models.CharField(max_length=100)),
-                ("boundaries", models.CharField(default="1 30 60 90 120 180", max_length=100)),
-                ("product_codes", models.CharField(blank=True, max_length=200)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.CharField(max_length=32, unique=True)),
+                ('name', models.CharField(max_length=100)),
+                ('boundaries', models.CharField(default='1 30 60 90 120 180', max_length=100)),
+                ('product_codes', models.CharField(blank=True, max_length=200)),
             ],
         ),
         migrations.CreateModel(
-            name="CobRun",
+            name='CobRun',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("business_date", models.DateField(unique=True)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("running", "Running"), ("completed", "Completed")], max_length=16
-                    ),
-                ),
-                ("started_at", models.DateTimeField()),
-                ("finished_at", models.DateTimeField(blank=True, null=True)),
-                ("steps_done", models.JSONField(default=list)),
-                ("summary", models.JSONField(default=dict)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('business_date', models.DateField(unique=True)),
+                ('status', models.CharField(choices=[('running', 'Running'), ('completed', 'Completed')], max_length=16)),
+                ('started_at', models.DateTimeField()),
+                ('finished_at', models.DateTimeField(blank=True, null=True)),
+                ('steps_done', models.JSONField(default=list)),
+                ('summary', models.JSONField(default=dict)),
             ],
         ),
         migrations.CreateModel(
-            name="AgedDebtTotal",
+            name='AgedDebtTotal',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("business_date", models.DateField()),
-                ("product_code", models.CharField(max_length=32)),
-                ("jurisdiction", models.CharField(max_length=8)),
-                ("currency", models.CharField(max_length=3)),
-                ("bucket", models.CharField(max_length=16)),
-                ("accounts", models.PositiveIntegerField()),
-                ("balance_minor", models.BigIntegerField()),
-                ("arrears_minor", models.BigIntegerField()),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('business_date', models.DateField()),
+                ('product_code', models.CharField(max_length=32)),
+                ('jurisdiction', models.CharField(max_length=8)),
+                ('currency', models.CharField(max_length=3)),
+                ('bucket', models.CharField(max_length=16)),
+                ('accounts', models.PositiveIntegerField()),
+                ('balance_minor', models.BigIntegerField()),
+                ('arrears_minor', models.BigIntegerField()),
             ],
             options={
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("business_date", "product_code", "jurisdiction", "currency", "bucket"),
-                        name="aged_debt_total_once",
-                    )
-                ],
+                'constraints': [models.UniqueConstraint(fields=('business_date', 'product_code', 'jurisdiction', 'currency', 'bucket'), name='aged_debt_total_once')],
             },
         ),
         migrations.CreateModel(
-            name="ArrearsState",
+            name='ArrearsState',
             fields=[
-                (
-                    "contract",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        primary_key=True,
-                        related_name="+",
-                        serialize=False,
-                        to="portfolio.contract",
-                    ),
-                ),
-                ("currency", models.CharField(max_length=3)),
-                ("changed_date", models.DateField()),
-                ("installments_due", models.PositiveIntegerField(default=0)),
-                ("due_to_date_minor", models.BigIntegerField(default=0)),
-                ("paid_to_date_minor", models.BigIntegerField(default=0)),
-                ("arrears_minor", models.BigIntegerField(default=0)),
-                ("oldest_unpaid_due_date", models.DateField(blank=True, null=True)),
-                ("installments_missed", models.PositiveIntegerField(default=0)),
-                ("bucket", models.CharField(default="current", max_length=16)),
-                ("bucket_since_date", models.DateField()),
-                ("next_due_date", models.DateField(blank=True, null=True)),
-                ("receivable_minor", models.BigIntegerField(default=0)),
-                ("accrued_interest_minor", models.BigIntegerField(default=0)),
-                ("accrual_remainder_micro", models.BigIntegerField(default=0)),
-                ("collections_flag", models.BooleanField(default=False)),
-                ("flagged_date", models.DateField(blank=True, null=True)),
+                ('contract', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, primary_key=True, related_name='+', serialize=False, to='portfolio.contract')),
+                ('currency', models.CharField(max_length=3)),
+                ('changed_date', models.DateField()),
+                ('installments_due', models.PositiveIntegerField(default=0)),
+                ('due_to_date_minor', models.BigIntegerField(default=0)),
+                ('paid_to_date_minor', models.BigIntegerField(default=0)),
+                ('arrears_minor', models.BigIntegerField(default=0)),
+                ('oldest_unpaid_due_date', models.DateField(blank=True, null=True)),
+                ('installments_missed', models.PositiveIntegerField(default=0)),
+                ('bucket', models.CharField(default='current', max_length=16)),
+                ('bucket_since_date', models.DateField()),
+                ('next_due_date', models.DateField(blank=True, null=True)),
+                ('receivable_minor', models.BigIntegerField(default=0)),
+                ('accrued_interest_minor', models.BigIntegerField(default=0)),
+                ('accrual_remainder_micro', models.BigIntegerField(default=0)),
+                ('collections_flag', models.BooleanField(default=False)),
+                ('flagged_date', models.DateField(blank=True, null=True)),
             ],
             options={
-                "indexes": [
-                    models.Index(fields=["bucket"], name="arrears_state_bucket"),
-                    models.Index(fields=["oldest_unpaid_due_date"], name="arrears_state_oldest_unpaid"),
-                    models.Index(fields=["next_due_date"], name="arrears_state_next_due"),
-                ],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("arrears_minor__gte", 0)), name="arrears_not_negative"
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("arrears_minor", 0), ("oldest_unpaid_due_date__isnull", False), _connector="OR"
-                        ),
-                        name="arrears_due_date_when_in_arrears",
-                    ),
-                ],
+                'indexes': [models.Index(fields=['bucket'], name='arrears_state_bucket'), models.Index(fields=['oldest_unpaid_due_date'], name='arrears_state_oldest_unpaid'), models.Index(fields=['next_due_date'], name='arrears_state_next_due')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('arrears_minor__gte', 0)), name='arrears_not_negative'), models.CheckConstraint(condition=models.Q(('arrears_minor', 0), ('oldest_unpaid_due_date__isnull', False), _connector='OR'), name='arrears_due_date_when_in_arrears')],
             },
         ),
         migrations.CreateModel(
-            name="BucketTransition",
+            name='BucketTransition',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("business_date", models.DateField()),
-                ("from_bucket", models.CharField(max_length=16)),
-                ("to_bucket", models.CharField(max_length=16)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("roll_forward", "Rolled forward"),
-                            ("roll_back", "Rolled back"),
-                            ("cure", "Cured"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                ("days_past_due", models.PositiveIntegerField()),
-                ("arrears_minor", models.BigIntegerField()),
-                ("receivable_minor", models.BigIntegerField()),
-                (
-                    "contract",
-                    models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="portfolio.contract",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('business_date', models.DateField()),
+                ('from_bucket', models.CharField(max_length=16)),
+                ('to_bucket', models.CharField(max_length=16)),
+                ('kind', models.CharField(choices=[('roll_forward', 'Rolled forward'), ('roll_back', 'Rolled back'), ('cure', 'Cured')], max_length=16)),
+                ('days_past_due', models.PositiveIntegerField()),
+                ('arrears_minor', models.BigIntegerField()),
+                ('receivable_minor', models.BigIntegerField()),
+                ('contract', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portfolio.contract')),
             ],
             options={
-                "indexes": [models.Index(fields=["business_date"], name="bucket_transition_date")],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("contract", "business_date"), name="bucket_transition_once_a_day"
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(("from_bucket", models.F("to_bucket")), _negated=True),
-                        name="bucket_transition_moves",
-                    ),
-                ],
+                'indexes': [models.Index(fields=['business_date'], name='bucket_transition_date')],
+                'constraints': [models.UniqueConstraint(fields=('contract', 'business_date'), name='bucket_transition_once_a_day'), models.CheckConstraint(condition=models.Q(('from_bucket', models.F('to_bucket')), _negated=True), name='bucket_transition_moves')],
             },
         ),
     ]

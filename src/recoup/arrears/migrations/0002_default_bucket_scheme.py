@@ -4,8 +4,7 @@ from django.db import migrations
 def install(apps, schema_editor):
     BucketScheme = apps.get_model("arrears", "BucketScheme")
     BucketScheme.objects.get_or_create(
-        code="standard",
-        defaults={"name": "Standard", "boundaries": "1 30 60 90 120 180", "product_codes": ""},
+        code="standard", defaults={"name": "Standard", "boundaries": "1 30 60 90 120 180", "product_codes": ""}
     )
 
 

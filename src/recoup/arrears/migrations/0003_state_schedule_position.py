@@ -4,66 +4,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("arrears", "0002_default_bucket_scheme"),
-        ("portfolio", "0004_product_late_fee_rules"),
+        ('arrears', '0002_default_bucket_scheme'),
+        ('portfolio', '0004_product_late_fee_rules'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="arrearsstate",
-            name="carried_interest_minor",
+            model_name='arrearsstate',
+            name='carried_interest_minor',
             field=models.BigIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name="arrearsstate",
-            name="jurisdiction",
-            field=models.CharField(default="", max_length=8),
+            model_name='arrearsstate',
+            name='jurisdiction',
+            field=models.CharField(default='', max_length=8),
         ),
         migrations.AddField(
-            model_name="arrearsstate",
-            name="last_due_date",
+            model_name='arrearsstate',
+            name='last_due_date',
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name="arrearsstate",
-            name="last_installment_minor",
+            model_name='arrearsstate',
+            name='last_installment_minor',
             field=models.BigIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name="arrearsstate",
-            name="oldest_unpaid_installment",
+            model_name='arrearsstate',
+            name='oldest_unpaid_installment',
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name="arrearsstate",
-            name="product_code",
-            field=models.CharField(default="", max_length=32),
+            model_name='arrearsstate',
+            name='product_code',
+            field=models.CharField(default='', max_length=32),
         ),
         migrations.AddField(
-            model_name="arrearsstate",
-            name="refresh_pending",
+            model_name='arrearsstate',
+            name='refresh_pending',
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name="arrearsstate",
-            name="schedule_balance_minor",
+            model_name='arrearsstate',
+            name='schedule_balance_minor',
             field=models.BigIntegerField(default=0),
         ),
         migrations.AddIndex(
-            model_name="arrearsstate",
-            index=models.Index(fields=["last_due_date"], name="arrears_state_last_due"),
+            model_name='arrearsstate',
+            index=models.Index(fields=['last_due_date'], name='arrears_state_last_due'),
         ),
         migrations.AddIndex(
-            model_name="arrearsstate",
-            index=models.Index(fields=["changed_date"], name="arrears_state_changed"),
+            model_name='arrearsstate',
+            index=models.Index(fields=['changed_date'], name='arrears_state_changed'),
         ),
         migrations.AddIndex(
-            model_name="arrearsstate",
-            index=models.Index(
-                condition=models.Q(("refresh_pending", True)),
-                fields=["refresh_pending"],
-                name="arrears_state_pending",
-            ),
+            model_name='arrearsstate',
+            index=models.Index(condition=models.Q(('refresh_pending', True)), fields=['refresh_pending'], name='arrears_state_pending'),
         ),
     ]

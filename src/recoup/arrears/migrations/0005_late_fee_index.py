@@ -4,26 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("arrears", "0004_state_aged_debt_index"),
-        ("portfolio", "0004_product_late_fee_rules"),
+        ('arrears', '0004_state_aged_debt_index'),
+        ('portfolio', '0004_product_late_fee_rules'),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name="arrearsstate",
-            name="arrears_state_bucket",
+            model_name='arrearsstate',
+            name='arrears_state_bucket',
         ),
         migrations.RemoveIndex(
-            model_name="arrearsstate",
-            name="arrears_state_last_due",
+            model_name='arrearsstate',
+            name='arrears_state_last_due',
         ),
         migrations.AddIndex(
-            model_name="arrearsstate",
-            index=models.Index(
-                condition=models.Q(("arrears_minor__gt", 0)),
-                fields=["product_code", "last_due_date"],
-                name="arrears_state_late",
-            ),
+            model_name='arrearsstate',
+            index=models.Index(condition=models.Q(('arrears_minor__gt', 0)), fields=['product_code', 'last_due_date'], name='arrears_state_late'),
         ),
     ]

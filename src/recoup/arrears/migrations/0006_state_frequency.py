@@ -4,20 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("arrears", "0005_late_fee_index"),
-        ("portfolio", "0004_product_late_fee_rules"),
+        ('arrears', '0005_late_fee_index'),
+        ('portfolio', '0004_product_late_fee_rules'),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name="arrearsstate",
-            name="arrears_state_late",
+            model_name='arrearsstate',
+            name='arrears_state_late',
         ),
         migrations.AddField(
-            model_name="arrearsstate",
-            name="frequency",
-            field=models.CharField(default="", max_length=16),
+            model_name='arrearsstate',
+            name='frequency',
+            field=models.CharField(default='', max_length=16),
         ),
         migrations.RunSQL(
             "UPDATE arrears_arrearsstate SET frequency = (SELECT c.frequency FROM portfolio_contract c "
@@ -25,11 +26,7 @@ class Migration(migrations.Migration):
             reverse_sql=migrations.RunSQL.noop,
         ),
         migrations.AddIndex(
-            model_name="arrearsstate",
-            index=models.Index(
-                condition=models.Q(("arrears_minor__gt", 0)),
-                fields=["product_code", "frequency", "last_due_date"],
-                name="arrears_state_late",
-            ),
+            model_name='arrearsstate',
+            index=models.Index(condition=models.Q(('arrears_minor__gt', 0)), fields=['product_code', 'frequency', 'last_due_date'], name='arrears_state_late'),
         ),
     ]

@@ -6,6 +6,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -14,301 +15,124 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="LedgerBook",
+            name='LedgerBook',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("contract_id", models.BigIntegerField(unique=True)),
-                ("currency", models.CharField(max_length=3)),
-                ("waterfall_order", models.CharField(max_length=64)),
-                ("waterfall_by_installment", models.BooleanField()),
-                (
-                    "overpayment",
-                    models.CharField(
-                        choices=[("principal", "Reduces principal"), ("unapplied", "Held unapplied")],
-                        max_length=16,
-                    ),
-                ),
-                ("opened_at", models.DateTimeField()),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('contract_id', models.BigIntegerField(unique=True)),
+                ('currency', models.CharField(max_length=3)),
+                ('waterfall_order', models.CharField(max_length=64)),
+                ('waterfall_by_installment', models.BooleanField()),
+                ('overpayment', models.CharField(choices=[('principal', 'Reduces principal'), ('unapplied', 'Held unapplied')], max_length=16)),
+                ('opened_at', models.DateTimeField()),
             ],
             options={
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("currency__in", ["CAD", "EUR", "GBP", "USD"])),
-                        name="ledger_book_currency_known",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(("overpayment__in", ["principal", "unapplied"])),
-                        name="ledger_book_overpayment_known",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(("contract_id__gt", 0)), name="ledger_book_contract_positive"
-                    ),
-                ],
+                'constraints': [models.CheckConstraint(condition=models.Q(('currency__in', ['CAD', 'EUR', 'GBP', 'USD'])), name='ledger_book_currency_known'), models.CheckConstraint(condition=models.Q(('overpayment__in', ['principal', 'unapplied'])), name='ledger_book_overpayment_known'), models.CheckConstraint(condition=models.Q(('contract_id__gt', 0)), name='ledger_book_contract_positive')],
             },
         ),
         migrations.CreateModel(
-            name="LedgerAccount",
+            name='LedgerAccount',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "code",
-                    models.CharField(
-                        choices=[
-                            ("principal", "Principal not yet due"),
-                            ("principal_due", "Principal due"),
-                            ("interest_accrued", "Interest accrued"),
-                            ("interest_due", "Interest due"),
-                            ("fees_due", "Fees due"),
-                            ("unapplied", "Unapplied customer cash"),
-                            ("cash_clearing", "Cash clearing"),
-                            ("funding", "Funding advanced to the dealer"),
-                            ("interest_income", "Interest income"),
-                            ("fee_income", "Fee income"),
-                            ("credits", "Credits and waivers granted"),
-                            ("write_off", "Written off"),
-                            ("recovery", "Recoveries"),
-                        ],
-                        max_length=32,
-                    ),
-                ),
-                ("currency", models.CharField(max_length=3)),
-                ("balance_minor", models.BigIntegerField(default=0)),
-                (
-                    "book",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="accounts",
-                        to="ledger.ledgerbook",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.CharField(choices=[('principal', 'Principal not yet due'), ('principal_due', 'Principal due'), ('interest_accrued', 'Interest accrued'), ('interest_due', 'Interest due'), ('fees_due', 'Fees due'), ('unapplied', 'Unapplied customer cash'), ('cash_clearing', 'Cash clearing'), ('funding', 'Funding advanced to the dealer'), ('interest_income', 'Interest income'), ('fee_income', 'Fee income'), ('credits', 'Credits and waivers granted'), ('write_off', 'Written off'), ('recovery', 'Recoveries')], max_length=32)),
+                ('currency', models.CharField(max_length=3)),
+                ('balance_minor', models.BigIntegerField(default=0)),
+                ('book', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='accounts', to='ledger.ledgerbook')),
             ],
         ),
         migrations.CreateModel(
-            name="JournalEntry",
+            name='JournalEntry',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("idempotency_key", models.CharField(max_length=255, unique=True)),
-                ("fingerprint", models.CharField(max_length=64)),
-                ("reason_code", models.CharField(max_length=64)),
-                ("effective_date", models.DateField()),
-                ("posted_at", models.DateTimeField()),
-                ("memo", models.TextField(blank=True)),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "reverses",
-                    models.OneToOneField(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="reversed_by",
-                        to="ledger.journalentry",
-                    ),
-                ),
-                (
-                    "book",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="entries",
-                        to="ledger.ledgerbook",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('idempotency_key', models.CharField(max_length=255, unique=True)),
+                ('fingerprint', models.CharField(max_length=64)),
+                ('reason_code', models.CharField(max_length=64)),
+                ('effective_date', models.DateField()),
+                ('posted_at', models.DateTimeField()),
+                ('memo', models.TextField(blank=True)),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('reverses', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reversed_by', to='ledger.journalentry')),
+                ('book', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='ledger.ledgerbook')),
             ],
         ),
         migrations.CreateModel(
-            name="Posting",
+            name='Posting',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("amount_minor", models.BigIntegerField()),
-                ("currency", models.CharField(max_length=3)),
-                ("installment", models.PositiveIntegerField(blank=True, null=True)),
-                (
-                    "account",
-                    models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="postings",
-                        to="ledger.ledgeraccount",
-                    ),
-                ),
-                (
-                    "entry",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="postings",
-                        to="ledger.journalentry",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('amount_minor', models.BigIntegerField()),
+                ('currency', models.CharField(max_length=3)),
+                ('installment', models.PositiveIntegerField(blank=True, null=True)),
+                ('account', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='postings', to='ledger.ledgeraccount')),
+                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='postings', to='ledger.journalentry')),
             ],
         ),
         migrations.CreateModel(
-            name="Receipt",
+            name='Receipt',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("sequence", models.PositiveBigIntegerField()),
-                ("amount_minor", models.BigIntegerField()),
-                ("currency", models.CharField(max_length=3)),
-                ("received_date", models.DateField()),
-                ("reference", models.CharField(blank=True, max_length=140)),
-                ("idempotency_key", models.CharField(max_length=255, unique=True)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("allocated", "Allocated"), ("reversed", "Reversed")],
-                        default="allocated",
-                        max_length=16,
-                    ),
-                ),
-                ("allocated_at", models.DateTimeField()),
-                ("reversed_at", models.DateTimeField(blank=True, null=True)),
-                ("reversal_reason", models.CharField(blank=True, max_length=64)),
-                (
-                    "book",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="receipts",
-                        to="ledger.ledgerbook",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('sequence', models.PositiveBigIntegerField()),
+                ('amount_minor', models.BigIntegerField()),
+                ('currency', models.CharField(max_length=3)),
+                ('received_date', models.DateField()),
+                ('reference', models.CharField(blank=True, max_length=140)),
+                ('idempotency_key', models.CharField(max_length=255, unique=True)),
+                ('status', models.CharField(choices=[('allocated', 'Allocated'), ('reversed', 'Reversed')], default='allocated', max_length=16)),
+                ('allocated_at', models.DateTimeField()),
+                ('reversed_at', models.DateTimeField(blank=True, null=True)),
+                ('reversal_reason', models.CharField(blank=True, max_length=64)),
+                ('book', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='receipts', to='ledger.ledgerbook')),
             ],
         ),
         migrations.AddField(
-            model_name="journalentry",
-            name="receipt",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="entries",
-                to="ledger.receipt",
-            ),
+            model_name='journalentry',
+            name='receipt',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='ledger.receipt'),
         ),
         migrations.AddConstraint(
-            model_name="ledgeraccount",
-            constraint=models.UniqueConstraint(fields=("book", "code"), name="ledger_account_one_per_code"),
+            model_name='ledgeraccount',
+            constraint=models.UniqueConstraint(fields=('book', 'code'), name='ledger_account_one_per_code'),
         ),
         migrations.AddConstraint(
-            model_name="ledgeraccount",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    (
-                        "code__in",
-                        [
-                            "principal",
-                            "principal_due",
-                            "interest_accrued",
-                            "interest_due",
-                            "fees_due",
-                            "unapplied",
-                            "cash_clearing",
-                            "funding",
-                            "interest_income",
-                            "fee_income",
-                            "credits",
-                            "write_off",
-                            "recovery",
-                        ],
-                    )
-                ),
-                name="ledger_account_code_known",
-            ),
+            model_name='ledgeraccount',
+            constraint=models.CheckConstraint(condition=models.Q(('code__in', ['principal', 'principal_due', 'interest_accrued', 'interest_due', 'fees_due', 'unapplied', 'cash_clearing', 'funding', 'interest_income', 'fee_income', 'credits', 'write_off', 'recovery'])), name='ledger_account_code_known'),
         ),
         migrations.AddIndex(
-            model_name="posting",
-            index=models.Index(
-                fields=["account", "installment", "amount_minor"], name="ledger_posting_installment"
-            ),
+            model_name='posting',
+            index=models.Index(fields=['account', 'installment', 'amount_minor'], name='ledger_posting_installment'),
         ),
         migrations.AddConstraint(
-            model_name="posting",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("amount_minor", 0), _negated=True), name="ledger_posting_not_zero"
-            ),
+            model_name='posting',
+            constraint=models.CheckConstraint(condition=models.Q(('amount_minor', 0), _negated=True), name='ledger_posting_not_zero'),
         ),
         migrations.AddConstraint(
-            model_name="posting",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("installment__isnull", True), ("installment__gt", 0), _connector="OR"),
-                name="ledger_posting_installment_positive",
-            ),
+            model_name='posting',
+            constraint=models.CheckConstraint(condition=models.Q(('installment__isnull', True), ('installment__gt', 0), _connector='OR'), name='ledger_posting_installment_positive'),
         ),
         migrations.AddConstraint(
-            model_name="receipt",
-            constraint=models.UniqueConstraint(
-                fields=("book", "sequence"), name="ledger_receipt_sequence_per_book"
-            ),
+            model_name='receipt',
+            constraint=models.UniqueConstraint(fields=('book', 'sequence'), name='ledger_receipt_sequence_per_book'),
         ),
         migrations.AddConstraint(
-            model_name="receipt",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("amount_minor__gt", 0)), name="ledger_receipt_amount_positive"
-            ),
+            model_name='receipt',
+            constraint=models.CheckConstraint(condition=models.Q(('amount_minor__gt', 0)), name='ledger_receipt_amount_positive'),
         ),
         migrations.AddConstraint(
-            model_name="receipt",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status__in", ["allocated", "reversed"])),
-                name="ledger_receipt_status_known",
-            ),
+            model_name='receipt',
+            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['allocated', 'reversed'])), name='ledger_receipt_status_known'),
         ),
         migrations.AddConstraint(
-            model_name="receipt",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("reversed_at__isnull", True), ("status", "allocated")),
-                    models.Q(("reversed_at__isnull", False), ("status", "reversed")),
-                    _connector="OR",
-                ),
-                name="ledger_receipt_reversed_has_moment",
-            ),
+            model_name='receipt',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('reversed_at__isnull', True), ('status', 'allocated')), models.Q(('reversed_at__isnull', False), ('status', 'reversed')), _connector='OR'), name='ledger_receipt_reversed_has_moment'),
         ),
         migrations.AddIndex(
-            model_name="journalentry",
-            index=models.Index(fields=["book", "effective_date"], name="ledger_entry_book_date"),
+            model_name='journalentry',
+            index=models.Index(fields=['book', 'effective_date'], name='ledger_entry_book_date'),
         ),
         migrations.AddConstraint(
-            model_name="journalentry",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("reason_code", ""), _negated=True), name="ledger_entry_has_reason"
-            ),
+            model_name='journalentry',
+            constraint=models.CheckConstraint(condition=models.Q(('reason_code', ''), _negated=True), name='ledger_entry_has_reason'),
         ),
         migrations.AddConstraint(
-            model_name="journalentry",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("idempotency_key", ""), _negated=True), name="ledger_entry_has_key"
-            ),
+            model_name='journalentry',
+            constraint=models.CheckConstraint(condition=models.Q(('idempotency_key', ''), _negated=True), name='ledger_entry_has_key'),
         ),
     ]

@@ -21,9 +21,7 @@ SQLITE_FORWARD = [
     for action in ("UPDATE", "DELETE")
 ]
 SQLITE_BACKWARD = [
-    f"DROP TRIGGER IF EXISTS {table}_no_{action.lower()}"
-    for table in TABLES
-    for action in ("UPDATE", "DELETE")
+    f"DROP TRIGGER IF EXISTS {table}_no_{action.lower()}" for table in TABLES for action in ("UPDATE", "DELETE")
 ]
 
 POSTGRES_FORWARD = [
@@ -96,9 +94,7 @@ STATEMENTS = {
 def _run(schema_editor, direction: int) -> None:
     statements = STATEMENTS.get(schema_editor.connection.vendor)
     if statements is None:
-        raise RuntimeError(
-            f"the ledger's append-only triggers are not written for {schema_editor.connection.vendor}"
-        )
+        raise RuntimeError(f"the ledger's append-only triggers are not written for {schema_editor.connection.vendor}")
     for statement in statements[direction]:
         schema_editor.execute(statement, params=None)
 

@@ -5,19 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("ledger", "0002_append_only_journal"),
+        ('ledger', '0002_append_only_journal'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="ledgeraccount",
-            name="book",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="accounts",
-                to="ledger.ledgerbook",
-            ),
+            model_name='ledgeraccount',
+            name='book',
+            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='accounts', to='ledger.ledgerbook'),
         ),
     ]

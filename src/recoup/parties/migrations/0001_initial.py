@@ -6,6 +6,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -14,184 +15,81 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="Party",
+            name='Party',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("individual", "Individual"), ("business", "Business")], max_length=16
-                    ),
-                ),
-                ("given_name", models.CharField(blank=True, max_length=100)),
-                ("family_name", models.CharField(blank=True, max_length=100)),
-                ("business_name", models.CharField(blank=True, max_length=200)),
-                ("date_of_birth", models.DateField(blank=True, null=True)),
-                ("preferred_language", models.CharField(default="en", max_length=16)),
-                ("search_name", models.CharField(db_index=True, max_length=300)),
-                ("created_at", models.DateTimeField()),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('individual', 'Individual'), ('business', 'Business')], max_length=16)),
+                ('given_name', models.CharField(blank=True, max_length=100)),
+                ('family_name', models.CharField(blank=True, max_length=100)),
+                ('business_name', models.CharField(blank=True, max_length=200)),
+                ('date_of_birth', models.DateField(blank=True, null=True)),
+                ('preferred_language', models.CharField(default='en', max_length=16)),
+                ('search_name', models.CharField(db_index=True, max_length=300)),
+                ('created_at', models.DateTimeField()),
             ],
             options={
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(("family_name__gt", ""), ("kind", "individual")),
-                            models.Q(("business_name__gt", ""), ("kind", "business")),
-                            _connector="OR",
-                        ),
-                        name="party_named_for_its_kind",
-                    )
-                ],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('family_name__gt', ''), ('kind', 'individual')), models.Q(('business_name__gt', ''), ('kind', 'business')), _connector='OR'), name='party_named_for_its_kind')],
             },
         ),
         migrations.CreateModel(
-            name="Email",
+            name='Email',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("address", models.CharField(db_index=True, max_length=254)),
-                ("is_primary", models.BooleanField(default=False)),
-                (
-                    "party",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="emails", to="parties.party"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('address', models.CharField(db_index=True, max_length=254)),
+                ('is_primary', models.BooleanField(default=False)),
+                ('party', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='emails', to='parties.party')),
             ],
         ),
         migrations.CreateModel(
-            name="Address",
+            name='Address',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("purpose", models.CharField(default="home", max_length=16)),
-                ("line1", models.CharField(max_length=200)),
-                ("line2", models.CharField(blank=True, max_length=200)),
-                ("city", models.CharField(max_length=100)),
-                ("region", models.CharField(blank=True, max_length=100)),
-                ("postal_code", models.CharField(max_length=16)),
-                (
-                    "country",
-                    models.CharField(
-                        choices=[("US", "United States"), ("GB", "United Kingdom")], max_length=2
-                    ),
-                ),
-                ("uk_nation", models.CharField(blank=True, max_length=3)),
-                ("time_zones", models.CharField(max_length=200)),
-                ("is_primary", models.BooleanField(default=False)),
-                ("valid_from_date", models.DateField(blank=True, null=True)),
-                ("valid_to_date", models.DateField(blank=True, null=True)),
-                (
-                    "party",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="addresses",
-                        to="parties.party",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('purpose', models.CharField(default='home', max_length=16)),
+                ('line1', models.CharField(max_length=200)),
+                ('line2', models.CharField(blank=True, max_length=200)),
+                ('city', models.CharField(max_length=100)),
+                ('region', models.CharField(blank=True, max_length=100)),
+                ('postal_code', models.CharField(max_length=16)),
+                ('country', models.CharField(choices=[('US', 'United States'), ('GB', 'United Kingdom')], max_length=2)),
+                ('uk_nation', models.CharField(blank=True, max_length=3)),
+                ('time_zones', models.CharField(max_length=200)),
+                ('is_primary', models.BooleanField(default=False)),
+                ('valid_from_date', models.DateField(blank=True, null=True)),
+                ('valid_to_date', models.DateField(blank=True, null=True)),
+                ('party', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='addresses', to='parties.party')),
             ],
         ),
         migrations.CreateModel(
-            name="PartyFlag",
+            name='PartyFlag',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("vulnerability", "Vulnerability"),
-                            ("bankruptcy", "Bankruptcy"),
-                            ("deceased", "Deceased"),
-                            ("military", "Military service"),
-                            ("breathing_space", "Breathing Space"),
-                            ("cease_communication", "Cease communication"),
-                            ("dispute", "Dispute"),
-                        ],
-                        max_length=32,
-                    ),
-                ),
-                ("detail", models.CharField(blank=True, max_length=200)),
-                ("set_date", models.DateField()),
-                ("set_at", models.DateTimeField()),
-                ("cleared_date", models.DateField(blank=True, null=True)),
-                ("cleared_at", models.DateTimeField(blank=True, null=True)),
-                ("note", models.TextField(blank=True)),
-                (
-                    "cleared_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "party",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="flags", to="parties.party"
-                    ),
-                ),
-                (
-                    "set_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('vulnerability', 'Vulnerability'), ('bankruptcy', 'Bankruptcy'), ('deceased', 'Deceased'), ('military', 'Military service'), ('breathing_space', 'Breathing Space'), ('cease_communication', 'Cease communication'), ('dispute', 'Dispute')], max_length=32)),
+                ('detail', models.CharField(blank=True, max_length=200)),
+                ('set_date', models.DateField()),
+                ('set_at', models.DateTimeField()),
+                ('cleared_date', models.DateField(blank=True, null=True)),
+                ('cleared_at', models.DateTimeField(blank=True, null=True)),
+                ('note', models.TextField(blank=True)),
+                ('cleared_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('party', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='flags', to='parties.party')),
+                ('set_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "indexes": [models.Index(fields=["party", "kind"], name="parties_par_party_i_18da2b_idx")],
+                'indexes': [models.Index(fields=['party', 'kind'], name='parties_par_party_i_18da2b_idx')],
             },
         ),
         migrations.CreateModel(
-            name="Phone",
+            name='Phone',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("e164", models.CharField(db_index=True, max_length=20)),
-                ("kind", models.CharField(default="mobile", max_length=16)),
-                ("is_primary", models.BooleanField(default=False)),
-                ("do_not_call", models.BooleanField(default=False)),
-                (
-                    "party",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="phones", to="parties.party"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('e164', models.CharField(db_index=True, max_length=20)),
+                ('kind', models.CharField(default='mobile', max_length=16)),
+                ('is_primary', models.BooleanField(default=False)),
+                ('do_not_call', models.BooleanField(default=False)),
+                ('party', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='phones', to='parties.party')),
             ],
             options={
-                "constraints": [
-                    models.UniqueConstraint(fields=("party", "e164"), name="phone_once_per_party"),
-                    models.CheckConstraint(
-                        condition=models.Q(("e164__startswith", "+")), name="phone_is_e164"
-                    ),
-                ],
+                'constraints': [models.UniqueConstraint(fields=('party', 'e164'), name='phone_once_per_party'), models.CheckConstraint(condition=models.Q(('e164__startswith', '+')), name='phone_is_e164')],
             },
         ),
     ]

@@ -33,126 +33,71 @@ def search_name_trigram_index_drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("parties", "0001_initial"),
+        ('parties', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="phone",
-            name="digits_reversed",
-            field=models.CharField(default="", max_length=19),
+            model_name='phone',
+            name='digits_reversed',
+            field=models.CharField(default='', max_length=19),
             preserve_default=False,
         ),
         migrations.RunPython(phone_digits_reversed_fill, migrations.RunPython.noop),
         migrations.RunPython(search_name_trigram_index_create, search_name_trigram_index_drop),
         migrations.AddIndex(
-            model_name="phone",
-            index=models.Index(fields=["digits_reversed"], name="phone_digits_reversed_idx"),
+            model_name='phone',
+            index=models.Index(fields=['digits_reversed'], name='phone_digits_reversed_idx'),
         ),
         migrations.AddConstraint(
-            model_name="address",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("is_primary", True), ("valid_to_date__isnull", True)),
-                fields=("party", "purpose"),
-                name="address_one_current_primary_per_purpose",
-            ),
+            model_name='address',
+            constraint=models.UniqueConstraint(condition=models.Q(('is_primary', True), ('valid_to_date__isnull', True)), fields=('party', 'purpose'), name='address_one_current_primary_per_purpose'),
         ),
         migrations.AddConstraint(
-            model_name="address",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("country__in", ["US", "GB"])), name="address_country_served"
-            ),
+            model_name='address',
+            constraint=models.CheckConstraint(condition=models.Q(('country__in', ['US', 'GB'])), name='address_country_served'),
         ),
         migrations.AddConstraint(
-            model_name="address",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("country", "GB"), ("uk_nation__in", ["ENG", "SCT", "WLS", "NIR"])),
-                    models.Q(("country", "US"), ("uk_nation", "")),
-                    _connector="OR",
-                ),
-                name="address_uk_nation_known",
-            ),
+            model_name='address',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('country', 'GB'), ('uk_nation__in', ['ENG', 'SCT', 'WLS', 'NIR'])), models.Q(('country', 'US'), ('uk_nation', '')), _connector='OR'), name='address_uk_nation_known'),
         ),
         migrations.AddConstraint(
-            model_name="address",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("time_zones__gt", "")), name="address_has_time_zone"
-            ),
+            model_name='address',
+            constraint=models.CheckConstraint(condition=models.Q(('time_zones__gt', '')), name='address_has_time_zone'),
         ),
         migrations.AddConstraint(
-            model_name="address",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("valid_from_date__isnull", True),
-                    ("valid_to_date__isnull", True),
-                    ("valid_to_date__gte", models.F("valid_from_date")),
-                    _connector="OR",
-                ),
-                name="address_dates_in_order",
-            ),
+            model_name='address',
+            constraint=models.CheckConstraint(condition=models.Q(('valid_from_date__isnull', True), ('valid_to_date__isnull', True), ('valid_to_date__gte', models.F('valid_from_date')), _connector='OR'), name='address_dates_in_order'),
         ),
         migrations.AddConstraint(
-            model_name="email",
-            constraint=models.UniqueConstraint(fields=("party", "address"), name="email_once_per_party"),
+            model_name='email',
+            constraint=models.UniqueConstraint(fields=('party', 'address'), name='email_once_per_party'),
         ),
         migrations.AddConstraint(
-            model_name="email",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("is_primary", True)),
-                fields=("party",),
-                name="email_one_primary_per_party",
-            ),
+            model_name='email',
+            constraint=models.UniqueConstraint(condition=models.Q(('is_primary', True)), fields=('party',), name='email_one_primary_per_party'),
         ),
         migrations.AddConstraint(
-            model_name="party",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("search_name__gt", "")), name="party_searchable"
-            ),
+            model_name='party',
+            constraint=models.CheckConstraint(condition=models.Q(('search_name__gt', '')), name='party_searchable'),
         ),
         migrations.AddConstraint(
-            model_name="partyflag",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("cleared_at__isnull", True)),
-                fields=("party", "kind"),
-                name="party_flag_active_once",
-            ),
+            model_name='partyflag',
+            constraint=models.UniqueConstraint(condition=models.Q(('cleared_at__isnull', True)), fields=('party', 'kind'), name='party_flag_active_once'),
         ),
         migrations.AddConstraint(
-            model_name="partyflag",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("cleared_at__isnull", True), ("cleared_date__isnull", True)),
-                    models.Q(
-                        ("cleared_at__isnull", False),
-                        ("cleared_date__gte", models.F("set_date")),
-                        ("cleared_date__isnull", False),
-                    ),
-                    _connector="OR",
-                ),
-                name="party_flag_cleared_whole",
-            ),
+            model_name='partyflag',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('cleared_at__isnull', True), ('cleared_date__isnull', True)), models.Q(('cleared_at__isnull', False), ('cleared_date__gte', models.F('set_date')), ('cleared_date__isnull', False)), _connector='OR'), name='party_flag_cleared_whole'),
         ),
         migrations.AddConstraint(
-            model_name="phone",
-            constraint=models.CheckConstraint(
-                condition=django.db.models.lookups.Exact(
-                    django.db.models.expressions.CombinedExpression(
-                        django.db.models.functions.text.Length("digits_reversed"), "+", models.Value(1)
-                    ),
-                    django.db.models.functions.text.Length("e164"),
-                ),
-                name="phone_digits_reversed_filled",
-            ),
+            model_name='phone',
+            constraint=models.CheckConstraint(condition=django.db.models.lookups.Exact(django.db.models.expressions.CombinedExpression(django.db.models.functions.text.Length('digits_reversed'), '+', models.Value(1)), django.db.models.functions.text.Length('e164')), name='phone_digits_reversed_filled'),
         ),
         migrations.AddConstraint(
-            model_name="phone",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("is_primary", True)),
-                fields=("party",),
-                name="phone_one_primary_per_party",
-            ),
+            model_name='phone',
+            constraint=models.UniqueConstraint(condition=models.Q(('is_primary', True)), fields=('party',), name='phone_one_primary_per_party'),
         ),
     ]

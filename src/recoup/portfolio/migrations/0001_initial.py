@@ -6,290 +6,154 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("parties", "0001_initial"),
+        ('parties', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Product",
+            name='Product',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("code", models.CharField(max_length=32, unique=True)),
-                ("name", models.CharField(max_length=100)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("us_ric", "US retail installment contract"),
-                            ("us_lease", "US closed-end lease"),
-                            ("uk_hp", "UK hire purchase"),
-                            ("uk_pcp", "UK personal contract purchase"),
-                            ("uk_ch", "UK contract hire"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                ("country", models.CharField(max_length=2)),
-                ("currency", models.CharField(max_length=3)),
-                ("day_count", models.CharField(max_length=16)),
-                ("rounding", models.CharField(max_length=16)),
-                ("frequencies", models.CharField(default="monthly", max_length=64)),
-                ("apr_min", models.DecimalField(decimal_places=4, max_digits=7)),
-                ("apr_max", models.DecimalField(decimal_places=4, max_digits=7)),
-                ("term_min", models.PositiveIntegerField(default=6)),
-                ("term_max", models.PositiveIntegerField(default=96)),
-                ("waterfall_order", models.CharField(default="fees interest principal", max_length=64)),
-                ("waterfall_by_installment", models.BooleanField(default=True)),
-                ("overpayment", models.CharField(default="principal", max_length=16)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.CharField(max_length=32, unique=True)),
+                ('name', models.CharField(max_length=100)),
+                ('kind', models.CharField(choices=[('us_ric', 'US retail installment contract'), ('us_lease', 'US closed-end lease'), ('uk_hp', 'UK hire purchase'), ('uk_pcp', 'UK personal contract purchase'), ('uk_ch', 'UK contract hire')], max_length=16)),
+                ('country', models.CharField(max_length=2)),
+                ('currency', models.CharField(max_length=3)),
+                ('day_count', models.CharField(max_length=16)),
+                ('rounding', models.CharField(max_length=16)),
+                ('frequencies', models.CharField(default='monthly', max_length=64)),
+                ('apr_min', models.DecimalField(decimal_places=4, max_digits=7)),
+                ('apr_max', models.DecimalField(decimal_places=4, max_digits=7)),
+                ('term_min', models.PositiveIntegerField(default=6)),
+                ('term_max', models.PositiveIntegerField(default=96)),
+                ('waterfall_order', models.CharField(default='fees interest principal', max_length=64)),
+                ('waterfall_by_installment', models.BooleanField(default=True)),
+                ('overpayment', models.CharField(default='principal', max_length=16)),
             ],
             options={
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("apr_min__lte", models.F("apr_max"))), name="product_apr_range"
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(("currency__in", ["USD", "GBP"])), name="product_currency_known"
-                    ),
-                ],
+                'constraints': [models.CheckConstraint(condition=models.Q(('apr_min__lte', models.F('apr_max'))), name='product_apr_range'), models.CheckConstraint(condition=models.Q(('currency__in', ['USD', 'GBP'])), name='product_currency_known')],
             },
         ),
         migrations.CreateModel(
-            name="Vehicle",
+            name='Vehicle',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("vin", models.CharField(max_length=17, unique=True)),
-                ("year", models.PositiveSmallIntegerField()),
-                ("make", models.CharField(max_length=50)),
-                ("model", models.CharField(max_length=50)),
-                ("trim", models.CharField(blank=True, max_length=50)),
-                ("colour", models.CharField(blank=True, max_length=30)),
-                ("registration", models.CharField(blank=True, db_index=True, max_length=16)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('vin', models.CharField(max_length=17, unique=True)),
+                ('year', models.PositiveSmallIntegerField()),
+                ('make', models.CharField(max_length=50)),
+                ('model', models.CharField(max_length=50)),
+                ('trim', models.CharField(blank=True, max_length=50)),
+                ('colour', models.CharField(blank=True, max_length=30)),
+                ('registration', models.CharField(blank=True, db_index=True, max_length=16)),
             ],
             options={
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("vin__regex", "^[A-HJ-NPR-Z0-9]{17}$")), name="vehicle_vin_17"
-                    )
-                ],
+                'constraints': [models.CheckConstraint(condition=models.Q(('vin__regex', '^[A-HJ-NPR-Z0-9]{17}$')), name='vehicle_vin_17')],
             },
         ),
         migrations.CreateModel(
-            name="OdometerReading",
+            name='OdometerReading',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("reading", models.PositiveIntegerField()),
-                ("unit", models.CharField(default="mi", max_length=2)),
-                ("read_date", models.DateField()),
-                ("source", models.CharField(default="origination", max_length=32)),
-                (
-                    "vehicle",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="odometer_readings",
-                        to="portfolio.vehicle",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('reading', models.PositiveIntegerField()),
+                ('unit', models.CharField(default='mi', max_length=2)),
+                ('read_date', models.DateField()),
+                ('source', models.CharField(default='origination', max_length=32)),
+                ('vehicle', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='odometer_readings', to='portfolio.vehicle')),
             ],
         ),
         migrations.CreateModel(
-            name="Contract",
+            name='Contract',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("account_number", models.CharField(max_length=20, unique=True)),
-                ("currency", models.CharField(max_length=3)),
-                ("country", models.CharField(max_length=2)),
-                ("jurisdiction", models.CharField(max_length=8)),
-                ("cash_price_minor", models.BigIntegerField()),
-                ("deposit_minor", models.BigIntegerField(default=0)),
-                ("fees_minor", models.BigIntegerField(default=0)),
-                ("amount_financed_minor", models.BigIntegerField()),
-                ("apr", models.DecimalField(decimal_places=4, max_digits=7)),
-                ("money_factor", models.DecimalField(blank=True, decimal_places=7, max_digits=9, null=True)),
-                ("term", models.PositiveIntegerField()),
-                ("frequency", models.CharField(max_length=16)),
-                ("origination_date", models.DateField()),
-                ("first_due_date", models.DateField()),
-                ("balloon_minor", models.BigIntegerField(default=0)),
-                ("mileage_allowance", models.PositiveIntegerField(blank=True, null=True)),
-                ("dealer_name", models.CharField(blank=True, max_length=200)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("active", "Active"),
-                            ("paid_off", "Paid off"),
-                            ("charged_off", "Charged off"),
-                            ("terminated", "Terminated"),
-                        ],
-                        default="active",
-                        max_length=16,
-                    ),
-                ),
-                ("created_at", models.DateTimeField()),
-                (
-                    "customer",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="parties.party"
-                    ),
-                ),
-                (
-                    "product",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="portfolio.product"
-                    ),
-                ),
-                (
-                    "vehicle",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="portfolio.vehicle"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('account_number', models.CharField(max_length=20, unique=True)),
+                ('currency', models.CharField(max_length=3)),
+                ('country', models.CharField(max_length=2)),
+                ('jurisdiction', models.CharField(max_length=8)),
+                ('cash_price_minor', models.BigIntegerField()),
+                ('deposit_minor', models.BigIntegerField(default=0)),
+                ('fees_minor', models.BigIntegerField(default=0)),
+                ('amount_financed_minor', models.BigIntegerField()),
+                ('apr', models.DecimalField(decimal_places=4, max_digits=7)),
+                ('money_factor', models.DecimalField(blank=True, decimal_places=7, max_digits=9, null=True)),
+                ('term', models.PositiveIntegerField()),
+                ('frequency', models.CharField(max_length=16)),
+                ('origination_date', models.DateField()),
+                ('first_due_date', models.DateField()),
+                ('balloon_minor', models.BigIntegerField(default=0)),
+                ('mileage_allowance', models.PositiveIntegerField(blank=True, null=True)),
+                ('dealer_name', models.CharField(blank=True, max_length=200)),
+                ('status', models.CharField(choices=[('active', 'Active'), ('paid_off', 'Paid off'), ('charged_off', 'Charged off'), ('terminated', 'Terminated')], default='active', max_length=16)),
+                ('created_at', models.DateTimeField()),
+                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='parties.party')),
+                ('product', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portfolio.product')),
+                ('vehicle', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portfolio.vehicle')),
             ],
         ),
         migrations.CreateModel(
-            name="ContractParty",
+            name='ContractParty',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[
-                            ("borrower", "Borrower"),
-                            ("co_borrower", "Co-borrower"),
-                            ("guarantor", "Guarantor"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                (
-                    "contract",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="parties",
-                        to="portfolio.contract",
-                    ),
-                ),
-                (
-                    "party",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="parties.party"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('role', models.CharField(choices=[('borrower', 'Borrower'), ('co_borrower', 'Co-borrower'), ('guarantor', 'Guarantor')], max_length=16)),
+                ('contract', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='parties', to='portfolio.contract')),
+                ('party', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='parties.party')),
             ],
             options={
-                "constraints": [
-                    models.UniqueConstraint(fields=("contract", "party"), name="contract_party_once")
-                ],
+                'constraints': [models.UniqueConstraint(fields=('contract', 'party'), name='contract_party_once')],
             },
         ),
         migrations.CreateModel(
-            name="ScheduleVersion",
+            name='ScheduleVersion',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("version", models.PositiveIntegerField()),
-                ("reason", models.CharField(max_length=32)),
-                ("note", models.CharField(blank=True, max_length=200)),
-                ("effective_date", models.DateField()),
-                ("from_installment", models.PositiveIntegerField(default=1)),
-                ("principal_minor", models.BigIntegerField()),
-                ("apr", models.DecimalField(decimal_places=4, max_digits=7)),
-                ("installment_count", models.PositiveIntegerField()),
-                ("start_date", models.DateField()),
-                ("first_due_date", models.DateField()),
-                ("frequency", models.CharField(max_length=16)),
-                ("day_count", models.CharField(max_length=16)),
-                ("rounding", models.CharField(max_length=16)),
-                ("balloon_minor", models.BigIntegerField(default=0)),
-                ("payment_minor", models.BigIntegerField()),
-                ("final_payment_minor", models.BigIntegerField()),
-                ("total_installments", models.PositiveIntegerField()),
-                ("last_due_date", models.DateField()),
-                ("created_at", models.DateTimeField()),
-                (
-                    "contract",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="schedule_versions",
-                        to="portfolio.contract",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('version', models.PositiveIntegerField()),
+                ('reason', models.CharField(max_length=32)),
+                ('note', models.CharField(blank=True, max_length=200)),
+                ('effective_date', models.DateField()),
+                ('from_installment', models.PositiveIntegerField(default=1)),
+                ('principal_minor', models.BigIntegerField()),
+                ('apr', models.DecimalField(decimal_places=4, max_digits=7)),
+                ('installment_count', models.PositiveIntegerField()),
+                ('start_date', models.DateField()),
+                ('first_due_date', models.DateField()),
+                ('frequency', models.CharField(max_length=16)),
+                ('day_count', models.CharField(max_length=16)),
+                ('rounding', models.CharField(max_length=16)),
+                ('balloon_minor', models.BigIntegerField(default=0)),
+                ('payment_minor', models.BigIntegerField()),
+                ('final_payment_minor', models.BigIntegerField()),
+                ('total_installments', models.PositiveIntegerField()),
+                ('last_due_date', models.DateField()),
+                ('created_at', models.DateTimeField()),
+                ('contract', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='schedule_versions', to='portfolio.contract')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "constraints": [
-                    models.UniqueConstraint(fields=("contract", "version"), name="schedule_version_once")
-                ],
+                'constraints': [models.UniqueConstraint(fields=('contract', 'version'), name='schedule_version_once')],
             },
         ),
         migrations.AddIndex(
-            model_name="contract",
-            index=models.Index(fields=["country", "status"], name="portfolio_c_country_7afb33_idx"),
+            model_name='contract',
+            index=models.Index(fields=['country', 'status'], name='portfolio_c_country_7afb33_idx'),
         ),
         migrations.AddConstraint(
-            model_name="contract",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("amount_financed_minor__gt", 0)), name="contract_financed_positive"
-            ),
+            model_name='contract',
+            constraint=models.CheckConstraint(condition=models.Q(('amount_financed_minor__gt', 0)), name='contract_financed_positive'),
         ),
         migrations.AddConstraint(
-            model_name="contract",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("term__gt", 0)), name="contract_term_positive"
-            ),
+            model_name='contract',
+            constraint=models.CheckConstraint(condition=models.Q(('term__gt', 0)), name='contract_term_positive'),
         ),
         migrations.AddConstraint(
-            model_name="contract",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("balloon_minor__gte", 0)), name="contract_balloon_not_negative"
-            ),
+            model_name='contract',
+            constraint=models.CheckConstraint(condition=models.Q(('balloon_minor__gte', 0)), name='contract_balloon_not_negative'),
         ),
         migrations.AddConstraint(
-            model_name="contract",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("currency__in", ["USD", "GBP"])), name="contract_currency_known"
-            ),
+            model_name='contract',
+            constraint=models.CheckConstraint(condition=models.Q(('currency__in', ['USD', 'GBP'])), name='contract_currency_known'),
         ),
     ]

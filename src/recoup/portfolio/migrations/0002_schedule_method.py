@@ -4,19 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("portfolio", "0001_initial"),
+        ('portfolio', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="scheduleversion",
-            name="method",
-            field=models.CharField(default="annuity", max_length=16),
+            model_name='scheduleversion',
+            name='method',
+            field=models.CharField(default='annuity', max_length=16),
         ),
         migrations.AddField(
-            model_name="scheduleversion",
-            name="money_factor",
+            model_name='scheduleversion',
+            name='money_factor',
             field=models.DecimalField(blank=True, decimal_places=7, max_digits=9, null=True),
         ),
     ]

@@ -4,12 +4,8 @@ from django.db import migrations, models
 
 # The standard products' late-fee rules and interest methods (a lender adjusts them in the table).
 STANDARD_RULES = {
-    "US-RIC": {
-        "interest_method": "daily_simple",
-        "late_fee_grace_days": 10,
-        "late_fee_percent": "5",
-        "late_fee_cap_minor": 2500,
-    },
+    "US-RIC": {"interest_method": "daily_simple", "late_fee_grace_days": 10, "late_fee_percent": "5",
+               "late_fee_cap_minor": 2500},
     "US-LEASE": {"late_fee_grace_days": 10, "late_fee_fixed_minor": 2500},
     "UK-HP": {"late_fee_grace_days": 14, "late_fee_fixed_minor": 1200, "late_fee_max_cost_minor": 1500},
     "UK-PCP": {"late_fee_grace_days": 14, "late_fee_fixed_minor": 1200, "late_fee_max_cost_minor": 1500},
@@ -24,54 +20,49 @@ def install(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("portfolio", "0003_standard_products"),
+        ('portfolio', '0003_standard_products'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="product",
-            name="interest_method",
-            field=models.CharField(default="scheduled", max_length=16),
+            model_name='product',
+            name='interest_method',
+            field=models.CharField(default='scheduled', max_length=16),
         ),
         migrations.AddField(
-            model_name="product",
-            name="late_fee_cap_minor",
+            model_name='product',
+            name='late_fee_cap_minor',
             field=models.BigIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name="product",
-            name="late_fee_fixed_minor",
+            model_name='product',
+            name='late_fee_fixed_minor',
             field=models.BigIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name="product",
-            name="late_fee_grace_days",
+            model_name='product',
+            name='late_fee_grace_days',
             field=models.PositiveIntegerField(default=10),
         ),
         migrations.AddField(
-            model_name="product",
-            name="late_fee_max_cost_minor",
+            model_name='product',
+            name='late_fee_max_cost_minor',
             field=models.BigIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name="product",
-            name="late_fee_percent",
+            model_name='product',
+            name='late_fee_percent',
             field=models.DecimalField(decimal_places=4, default=0, max_digits=7),
         ),
         migrations.AddConstraint(
-            model_name="product",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("late_fee_fixed_minor__gte", 0), ("late_fee_percent__gte", 0)),
-                name="product_late_fee_not_negative",
-            ),
+            model_name='product',
+            constraint=models.CheckConstraint(condition=models.Q(('late_fee_fixed_minor__gte', 0), ('late_fee_percent__gte', 0)), name='product_late_fee_not_negative'),
         ),
         migrations.AddConstraint(
-            model_name="product",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("interest_method__in", ["scheduled", "daily_simple"])),
-                name="product_interest_method_known",
-            ),
+            model_name='product',
+            constraint=models.CheckConstraint(condition=models.Q(('interest_method__in', ['scheduled', 'daily_simple'])), name='product_interest_method_known'),
         ),
         migrations.RunPython(install, migrations.RunPython.noop),
     ]
