@@ -12,19 +12,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from recoup.access.limits import LIMIT_LABELS, Limit
-from recoup.access.models import User
 from recoup.collections import approvals, arrangements, credits
 from recoup.kernel import clock
 from recoup.kernel.errors import DomainError
 from recoup.portfolio.errors import AccountNotFound
 from recoup.web.arrangement_form import ArrangementForm, CreditForm, DecisionForm
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied("sign in first")
-    return user
+from recoup.web.pages import not_found, signed_in_user
 
 
 def _in_effect(made: arrangements.ArrangementView) -> str:
@@ -43,7 +36,7 @@ def _limits_text(names: tuple[str, ...]) -> str:
 @require_http_methods(["GET", "POST"])
 def arrangement_page(request: HttpRequest, account_number: str) -> HttpResponse:
     """GET with terms: the calculator's answer; POST: make the arrangement (or its approval request)."""
-    user = _user(request)
+    user = signed_in_user(request)
     posting = request.method == "POST"
     form = ArrangementForm(request.POST if posting else (request.GET if "kind" in request.GET else None))
     quote = None
@@ -75,7 +68,7 @@ def arrangement_page(request: HttpRequest, account_number: str) -> HttpResponse:
                 account_number=account_number, terms=form.terms(), asked_by=user, as_of=clock.today()
             )
         except AccountNotFound:
-            return _not_found(request, account_number)
+            return not_found(request, account_number)
         except DomainError as error:
             form.refuse(error)
             status = 400
@@ -85,7 +78,7 @@ def arrangement_page(request: HttpRequest, account_number: str) -> HttpResponse:
     try:
         made_before = arrangements.arrangements_of(account_number)
     except AccountNotFound:
-        return _not_found(request, account_number)
+        return not_found(request, account_number)
     context = {
         "account_number": account_number,
         "form": form,
@@ -102,7 +95,7 @@ def arrangement_page(request: HttpRequest, account_number: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def credit_page(request: HttpRequest, account_number: str) -> HttpResponse:
     """The account's credits and fee waivers, and the form to give one."""
-    user = _user(request)
+    user = signed_in_user(request)
     form = CreditForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -121,7 +114,7 @@ def credit_page(request: HttpRequest, account_number: str) -> HttpResponse:
                     at=clock.now(),
                 )
             except AccountNotFound:
-                return _not_found(request, account_number)
+                return not_found(request, account_number)
             except DomainError as error:
                 form.refuse(error)
             else:
@@ -135,7 +128,7 @@ def credit_page(request: HttpRequest, account_number: str) -> HttpResponse:
     try:
         given = credits.credits_of(account_number)
     except AccountNotFound:
-        return _not_found(request, account_number)
+        return not_found(request, account_number)
     context = {
         "account_number": account_number,
         "form": form,
@@ -149,7 +142,7 @@ def credit_page(request: HttpRequest, account_number: str) -> HttpResponse:
 @login_required
 @never_cache
 def approvals_inbox(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     pending = approvals.approvals_pending(reader=user)
     rows = [(a, _limits_text(a.exceeded)) for a in pending]
     return render(request, "web/arrangements/approvals.html", {"rows": rows})
@@ -158,7 +151,7 @@ def approvals_inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def approval_decide(request: HttpRequest, approval_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose approve or reject.")
@@ -194,8 +187,3 @@ urlpatterns: list[URLPattern] = [
     path("approvals/", approvals_inbox, name="approvals"),
     path("approvals/<int:approval_id>/decide/", approval_decide, name="approval_decide"),
 ]
-
-
-def _not_found(request: HttpRequest, account_number: str) -> HttpResponse:
-    context = {"what": f"Account {account_number}", "account_number": account_number}
-    return render(request, "web/not_found.html", context, status=404)

@@ -25,6 +25,7 @@ from recoup.kernel import clock
 from recoup.kernel.errors import DomainError
 from recoup.portfolio.errors import AccountNotFound
 from recoup.web.contact_form import ContactForm
+from recoup.web.pages import is_htmx, not_found, signed_in_user
 from recoup.web.templatetags.recoup_format import locale_for_currency, money
 
 PAGE = "web/contacts.html"
@@ -33,18 +34,9 @@ FORM = "web/partials/contacts_form.html"
 PROMISE_LINES = "web/partials/contacts_promise.html"
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true" and "HX-History-Restore-Request" not in request.headers
-
-
 def _recorder_only(request: HttpRequest) -> None:
     if not contact_may_record(request.user):
         raise PermissionDenied("Auditors may read contacts and promises but not record them.")
-
-
-def _not_found(request: HttpRequest, account_number: str) -> HttpResponse:
-    context = {"what": f"Account {account_number}", "account_number": account_number}
-    return render(request, "web/not_found.html", context, status=404)
 
 
 @login_required
@@ -55,7 +47,7 @@ def contacts(request: HttpRequest, account_number: str) -> HttpResponse:
     try:
         history = contact_history(account_number=account_number)
     except AccountNotFound:
-        return _not_found(request, account_number)
+        return not_found(request, account_number)
     may_record = contact_may_record(request.user)
     context: dict[str, Any] = {
         "account_number": history.account_number,
@@ -63,7 +55,7 @@ def contacts(request: HttpRequest, account_number: str) -> HttpResponse:
         "locale": locale_for_currency(history.currency),
         "form": ContactForm(initial={"currency": history.currency}) if may_record else None,
         "recorded": request.GET.get("recorded", ""),
-        "partial": _is_htmx(request),
+        "partial": is_htmx(request),
     }
     response = render(request, PANEL if context["partial"] else PAGE, context)
     patch_vary_headers(response, ["HX-Request"])
@@ -85,7 +77,7 @@ def contact_new(request: HttpRequest, account_number: str) -> HttpResponse:
                 channel=data["channel"],
                 direction=data["direction"],
                 outcome=data["outcome"],
-                agent=request.user,  # type: ignore[arg-type]
+                agent=signed_in_user(request),
                 at=clock.now(),
                 next_action_date=data["next_action_date"],
                 notes=data["notes"],
@@ -93,7 +85,7 @@ def contact_new(request: HttpRequest, account_number: str) -> HttpResponse:
                 as_of=clock.today(),
             )
         except AccountNotFound:
-            return _not_found(request, account_number)
+            return not_found(request, account_number)
         except DomainError as error:
             form.refuse(error)
         else:
@@ -103,14 +95,14 @@ def contact_new(request: HttpRequest, account_number: str) -> HttpResponse:
                 f"{recorded.channel_label} recorded: {recorded.outcome_label.lower()}"
                 + (f", {money(promised.total)} promised." if promised else "."),
             )
-            if _is_htmx(request):
+            if is_htmx(request):
                 return redirect(
                     f"{reverse('web:contacts', args=[account_number])}?recorded={recorded.contact_id}"
                 )
             return redirect(f"{reverse('web:account', args=[account_number])}#contacts")
     form.focus()
     context = {"account_number": account_number, "form": form, "history": None}
-    if _is_htmx(request):
+    if is_htmx(request):
         # Only the form is swapped back, so what the agent typed and where they were stay put.
         response = render(request, FORM, context)
         response["HX-Retarget"] = "#contact-form"

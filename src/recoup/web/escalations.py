@@ -16,7 +16,6 @@ from django.urls import URLPattern, path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from recoup.access.models import User
 from recoup.collections import escalation_queries, escalations
 from recoup.collections.errors import EscalationNotAllowed
 from recoup.collections.escalation_queries import EscalationView
@@ -24,6 +23,7 @@ from recoup.collections.models import EscalationKind
 from recoup.kernel import clock
 from recoup.kernel.errors import DomainError
 from recoup.portfolio.errors import AccountNotFound
+from recoup.web.pages import not_found, signed_in_user
 from recoup.web.refusals import RefusingForm, choice_field
 
 # The kinds a person usually raises by hand first; the rules' kinds follow.
@@ -53,19 +53,12 @@ class EscalationForm(RefusingForm):
     )
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied("sign in first")
-    return user
-
-
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def escalate_page(request: HttpRequest, account_number: str) -> HttpResponse:
     """The account's escalations, and the form to raise one."""
-    user = _user(request)
+    user = signed_in_user(request)
     form = EscalationForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -79,7 +72,7 @@ def escalate_page(request: HttpRequest, account_number: str) -> HttpResponse:
                     at=clock.now(),
                 )
             except AccountNotFound:
-                return _not_found(request, account_number)
+                return not_found(request, account_number)
             except EscalationNotAllowed as error:
                 if error.field == "role":
                     raise PermissionDenied(error.message) from None
@@ -95,7 +88,7 @@ def escalate_page(request: HttpRequest, account_number: str) -> HttpResponse:
     try:
         raised_before = escalation_queries.escalations_of(account_number)
     except AccountNotFound:
-        return _not_found(request, account_number)
+        return not_found(request, account_number)
     context = {
         "account_number": account_number,
         "form": form,
@@ -109,7 +102,7 @@ def escalate_page(request: HttpRequest, account_number: str) -> HttpResponse:
 @never_cache
 def inbox_page(request: HttpRequest) -> HttpResponse:
     try:
-        inbox = escalation_queries.inbox_of(reader=_user(request))
+        inbox = escalation_queries.inbox_of(reader=signed_in_user(request))
     except EscalationNotAllowed as error:
         raise PermissionDenied(error.message) from None
     return render(request, "web/escalations/inbox.html", {"inbox": inbox})
@@ -131,7 +124,7 @@ def escalation_close(request: HttpRequest, escalation_id: int) -> HttpResponse:
 @require_POST
 def notice_read(request: HttpRequest, notice_id: int) -> HttpResponse:
     try:
-        escalations.notice_read(notice_id=notice_id, reader=_user(request), at=clock.now())
+        escalations.notice_read(notice_id=notice_id, reader=signed_in_user(request), at=clock.now())
     except DomainError as error:
         messages.error(request, _text(error))
     return redirect("web:inbox")
@@ -142,7 +135,9 @@ def _handle(
 ) -> HttpResponse:
     note = request.POST.get("note", "")
     try:
-        handled = operation(escalation_id=escalation_id, by=_user(request), note=note, at=clock.now())
+        handled = operation(
+            escalation_id=escalation_id, by=signed_in_user(request), note=note, at=clock.now()
+        )
     except EscalationNotAllowed as error:
         if error.field == "role":
             raise PermissionDenied(error.message) from None
@@ -158,11 +153,6 @@ def _text(error: DomainError) -> str:
     text = error.message.removeprefix(f"{error.field}: ") if error.field else error.message
     text = text[:1].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else f"{text}."
-
-
-def _not_found(request: HttpRequest, account_number: str) -> HttpResponse:
-    context = {"what": f"Account {account_number}", "account_number": account_number}
-    return render(request, "web/not_found.html", context, status=404)
 
 
 urlpatterns: list[URLPattern] = [

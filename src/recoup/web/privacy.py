@@ -9,18 +9,17 @@ from django.urls import URLPattern, path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from recoup.access.models import User
 from recoup.kernel import clock
 from recoup.portfolio.errors import AccountNotFound, RevealNotAllowed
 from recoup.portfolio.operations import personal_data_reveal
+from recoup.web.pages import signed_in_user
 
 
 @login_required
 @never_cache
 @require_POST
 def reveal(request: HttpRequest, account_number: str, party_id: int, field: str) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = signed_in_user(request)
     try:
         values = personal_data_reveal(
             account_number=account_number, party_id=party_id, field=field, viewer=user, at=clock.now()

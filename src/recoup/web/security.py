@@ -21,21 +21,16 @@ from recoup.kernel import clock
 from recoup.kernel.errors import DomainError
 from recoup.web import views
 from recoup.web.forms import TwoFactorCodeForm
+from recoup.web.pages import signed_in_user
 
 SETUP_SECRET = "two_factor_setup_secret"  # noqa: S105 - a session key, not a secret
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 @login_required
 @never_cache
 @require_GET
 def security(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     return render(
         request, "web/security.html", {"two_factor_on": bool(user.totp_secret), "form": TwoFactorCodeForm()}
     )
@@ -46,7 +41,7 @@ def security(request: HttpRequest) -> HttpResponse:
 @require_POST
 def two_factor_start(request: HttpRequest) -> HttpResponse:
     """A new secret for this set-up; pressing again starts over with another."""
-    if _user(request).totp_secret:
+    if signed_in_user(request).totp_secret:
         return redirect("web:security")
     request.session[SETUP_SECRET] = totp.secret_new()
     return redirect("web:two_factor_setup")
@@ -62,7 +57,7 @@ def _setup_context(user: User, secret: str, form: TwoFactorCodeForm) -> dict[str
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """The secret as a QR code, an otpauth:// address and text; a current code from it turns it on."""
-    user = _user(request)
+    user = signed_in_user(request)
     secret = request.session.get(SETUP_SECRET)
     if user.totp_secret or not secret:
         return redirect("web:security")
@@ -84,7 +79,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 @require_POST
 def two_factor_off(request: HttpRequest) -> HttpResponse:
     """Turning it off takes a current code, so a session left open is not enough."""
-    user = _user(request)
+    user = signed_in_user(request)
     form = TwoFactorCodeForm(request.POST)
     if form.is_valid():
         try:

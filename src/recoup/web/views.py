@@ -26,6 +26,7 @@ from recoup.portfolio.operations import contract_originate
 from recoup.portfolio.quotes import Quote, schedule_plain
 from recoup.web.contract_form import ContractForm
 from recoup.web.forms import SearchForm, SignInCodeForm, SignInForm
+from recoup.web.pages import is_htmx, not_found
 from recoup.web.quote_form import QuoteForm
 from recoup.web.templatetags.recoup_access import may_book_contracts
 from recoup.web.templatetags.recoup_format import locale_for_currency, money
@@ -38,14 +39,9 @@ def workbench_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     return login_required(never_cache(require_GET(view)))
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    """A partial is wanted for an htmx swap, but not when htmx restores a page from history."""
-    return request.headers.get("HX-Request") == "true" and "HX-History-Restore-Request" not in request.headers
-
-
 def _render(request: HttpRequest, full: str, partial: str, context: dict[str, Any]) -> HttpResponse:
     """The whole page, or only the partial that an htmx request swaps in."""
-    response = render(request, partial if _is_htmx(request) else full, context)
+    response = render(request, partial if is_htmx(request) else full, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -125,7 +121,7 @@ def search(request: HttpRequest) -> HttpResponse:
     text = form.cleaned_data["q"] if form.is_valid() else ""
     results = queries.account_search(text, limit=SEARCH_LIMIT) if text else []
     if (
-        not _is_htmx(request)
+        not is_htmx(request)
         and request.GET.get("go") == "1"
         and len(results) == 1
         and results[0].account_number.casefold() == text.casefold()
@@ -142,7 +138,7 @@ def account(request: HttpRequest, account_number: str) -> HttpResponse:
         # The schedule and ledger panels load when opened (account_panels, schedule_version).
         detail = queries.account_detail(account_number, viewer_role=role, history=False)
     except AccountNotFound:
-        return _not_found(request, f"Account {account_number}", account_number)
+        return not_found(request, account_number, f"Account {account_number}")
     return render(request, "web/account.html", {"detail": detail, "locale": detail.summary.locale})
 
 
@@ -151,9 +147,9 @@ def schedule_version(request: HttpRequest, account_number: str, version: int) ->
     try:
         schedule = queries.schedule_version_view(account_number, version)
     except AccountNotFound:
-        return _not_found(request, f"Account {account_number}", account_number)
+        return not_found(request, account_number, f"Account {account_number}")
     except ScheduleVersionNotFound:
-        return _not_found(request, f"Schedule version {version} of account {account_number}", account_number)
+        return not_found(request, account_number, f"Schedule version {version} of account {account_number}")
     # ScheduleView carries no locale; its currency says which one its account writes in.
     locale = locale_for_currency(schedule.payment.currency)
     context: dict[str, Any] = {"account_number": account_number, "schedule": schedule, "locale": locale}
@@ -175,7 +171,7 @@ def schedule_quote(request: HttpRequest) -> HttpResponse:
         else:
             has_final_payment = bool(quote.balloon_minor or quote.residual_minor)
     # After an htmx swap that worked, focus stays on the button that asked for it.
-    form.focus(first=not (_is_htmx(request) and schedule))
+    form.focus(first=not (is_htmx(request) and schedule))
     context = {
         "form": form,
         "schedule": schedule,
@@ -217,9 +213,3 @@ def contract_new(request: HttpRequest) -> HttpResponse:
             return redirect("web:account", account_number=booked.account_number)
     form.focus()
     return render(request, "web/contract_new.html", {"form": form}, status=400)
-
-
-def _not_found(request: HttpRequest, what: str, account_number: str) -> HttpResponse:
-    """The app's own 404 page, naming what was looked for and offering a search for it."""
-    context = {"what": what, "account_number": account_number}
-    return render(request, "web/not_found.html", context, status=404)

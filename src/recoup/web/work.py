@@ -17,6 +17,7 @@ from recoup.collections.errors import NothingToWork
 from recoup.collections.work_queries import queue_board, work_held
 from recoup.kernel import clock
 from recoup.kernel.errors import DomainError
+from recoup.web.pages import signed_in_user
 from recoup.web.views import workbench_page
 
 TREATMENTS = {
@@ -29,20 +30,13 @@ TREATMENTS = {
 }
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied("Sign in first.")
-    return user
-
-
 @login_required
 @never_cache
 @require_POST
 def work_next(request: HttpRequest) -> HttpResponse:
     """Take the next account to work and open it; or say there is nothing to work."""
     try:
-        taken = work.work_next(agent=_user(request), at=clock.now())
+        taken = work.work_next(agent=signed_in_user(request), at=clock.now())
     except NothingToWork as nothing:
         messages.info(
             request, f"Nothing to work: {nothing.message.removeprefix('nothing to work')}".strip(" :")
@@ -66,7 +60,7 @@ def work_next(request: HttpRequest) -> HttpResponse:
 @workbench_page
 def work_mine(request: HttpRequest) -> HttpResponse:
     """The agent's own work: what they hold now, with Get next and Release."""
-    user = _user(request)
+    user = signed_in_user(request)
     context = {
         "held": work_held(agent=user),
         "may_take_work": work.may_take_work(user),
@@ -80,7 +74,7 @@ def work_mine(request: HttpRequest) -> HttpResponse:
 @require_POST
 def work_release(request: HttpRequest, item_id: int) -> HttpResponse:
     try:
-        work.work_release(agent=_user(request), item_id=item_id, at=clock.now())
+        work.work_release(agent=signed_in_user(request), item_id=item_id, at=clock.now())
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -91,7 +85,7 @@ def work_release(request: HttpRequest, item_id: int) -> HttpResponse:
 @workbench_page
 def board(request: HttpRequest) -> HttpResponse:
     """The queue board: sizes and ages, pause and resume, priority, holds, assignment."""
-    user = _user(request)
+    user = signed_in_user(request)
     if not work.may_read_board(user):
         raise PermissionDenied(
             "The queue board is for team leaders, the head of credit, administrators and auditors."
@@ -109,7 +103,7 @@ def board(request: HttpRequest) -> HttpResponse:
 @require_POST
 def queue_change(request: HttpRequest, code: str) -> HttpResponse:
     """Pause, resume or reprioritise one queue from the board."""
-    user, now = _user(request), clock.now()
+    user, now = signed_in_user(request), clock.now()
     action = request.POST.get("action", "")
     try:
         if action == "pause":
@@ -133,7 +127,7 @@ def queue_change(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def work_assign(request: HttpRequest) -> HttpResponse:
     """Assign an account's work item to an agent (no agent: back to the whole queue) from the board."""
-    user = _user(request)
+    user = signed_in_user(request)
     account_number = request.POST.get("account_number", "").strip()
     agent_id = request.POST.get("agent", "")
     agent = User.objects.filter(pk=int(agent_id)).first() if agent_id.isdigit() else None
