@@ -19,12 +19,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from recoup.arrears.operations import cob_run
+    from recoup.collections.close import collections_after_close
 
     started = time.perf_counter()
     progress = _bar if sys.stderr.isatty() and not args.json else None
     at = datetime.now(tz=UTC)
     result = cob_run(as_of=args.as_of, at=at, progress=progress)
-    collections = _collections_after_the_close(as_of=args.as_of, at=at)
+    collections = collections_after_close(as_of=args.as_of, dates=result.dates, at=at)
     seconds = round(time.perf_counter() - started, 3)
     if args.json:
         print_json(
@@ -46,28 +47,6 @@ def run(args: argparse.Namespace) -> int:
     print_table(["date", "step", "result"], rows)
     print(f"closed {len(result.dates)} business date(s) up to {result.as_of} in {seconds} s")
     return 0
-
-
-def _collections_after_the_close(*, as_of: date, at: datetime) -> dict[str, dict[str, int | float]]:
-    """Promises and arrangements settled by the night's payments first, so that the escalation rules
-    and the strategies see them broken."""
-    from recoup.collections.arrangements import arrangements_evaluate
-    from recoup.collections.escalation_rules import escalations_apply
-    from recoup.collections.promise_evaluation import promises_evaluate
-    from recoup.collections.strategy_batch import strategies_apply
-
-    parts = {
-        "promises": promises_evaluate,
-        "arrangements": arrangements_evaluate,
-        "escalations": escalations_apply,
-        "strategies": strategies_apply,
-    }
-    done: dict[str, dict[str, int | float]] = {}
-    for name, part in parts.items():
-        started = time.perf_counter()
-        counts = part(as_of=as_of, at=at)
-        done[name] = {**counts, "seconds": round(time.perf_counter() - started, 3)}
-    return done
 
 
 def _counts(counts: object) -> str:

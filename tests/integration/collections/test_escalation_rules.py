@@ -12,6 +12,7 @@ from recoup.access.models import AuditEvent, Role
 from recoup.access.operations import user_create
 from recoup.arrears.models import BucketTransition
 from recoup.cli.main import main
+from recoup.collections.close import collections_after_close
 from recoup.collections.contacts import contact_record
 from recoup.collections.escalation_queries import inbox_of
 from recoup.collections.escalation_rules import escalations_apply
@@ -278,3 +279,17 @@ def test_the_close_of_business_raises_the_rules_escalations(agent, leaders, caps
     assert status == 0
     assert printed["escalations"]["bankruptcy_mentioned"] == 1
     assert raised() == {(account.account_number, "bankruptcy_mentioned")}
+
+
+def test_a_catch_up_night_escalates_a_roll_forward_on_each_date_it_closes(leaders):
+    earlier, last = book(), book()
+    rolled(earlier.account_number, receivable_minor=1_450_000, on=AS_OF - timedelta(days=1))
+    rolled(last.account_number, receivable_minor=1_450_000)
+
+    done = collections_after_close(as_of=AS_OF, dates=(AS_OF - timedelta(days=1), AS_OF), at=NIGHT)
+
+    assert done["escalations"]["large_balance_rolling"] == 2
+    assert raised() == {
+        (earlier.account_number, "large_balance_rolling"),
+        (last.account_number, "large_balance_rolling"),
+    }
