@@ -9,7 +9,6 @@ evaluation again for the same date finds nothing left to decide.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
@@ -17,7 +16,7 @@ import polars as pl
 from django.db import connection, transaction
 
 from recoup.access.operations import audit_record
-from recoup.collections.promises import OPEN, Paid, PromisedPayment, promise_assess
+from recoup.collections.dated_payments import payments_decide
 from recoup.kernel import bulk
 
 PAYMENT_TABLE = "collections_promisepayment"
@@ -96,36 +95,11 @@ def _receipts_read(cursor: Any, vendor: str, as_of: date) -> pl.DataFrame:
 
 def _assess(payments: pl.DataFrame, received: pl.DataFrame, as_of: date) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The payments decided now (id, paid_minor, status) and the promises decided now (id, status,
-    settled_date), grouping the rows by promise in memory."""
-    paid_by_promise: dict[int, list[Paid]] = defaultdict(list)
-    for promise_id, received_date, amount_minor in received.iter_rows():
-        paid_by_promise[promise_id].append(Paid(received_date, amount_minor))
-    rows_by_promise: dict[int, list[tuple[int, PromisedPayment]]] = defaultdict(list)
-    for payment_id, promise_id, due_date, amount_minor, paid_minor, status in payments.iter_rows():
-        rows_by_promise[promise_id].append(
-            (payment_id, PromisedPayment(due_date, amount_minor, paid_minor, status))
-        )
-    payment_rows: list[tuple[int, int, str]] = []
-    promise_rows: list[tuple[int, str, date]] = []
-    for promise_id, rows in rows_by_promise.items():
-        rows.sort(key=lambda row: row[1].due_date)
-        outcome = promise_assess(
-            payments=[payment for _, payment in rows], received=paid_by_promise[promise_id], as_of=as_of
-        )
-        for (payment_id, before), after in zip(rows, outcome.payments, strict=True):
-            if before.status == OPEN and after.status != OPEN:
-                payment_rows.append((payment_id, after.paid_minor, after.status))
-        if outcome.decided:
-            promise_rows.append((promise_id, outcome.status, as_of))
-    return (
-        pl.DataFrame(
-            payment_rows,
-            schema={"id": pl.Int64, "paid_minor": pl.Int64, "status": pl.Utf8},
-            orient="row",
-        ),
-        pl.DataFrame(
-            promise_rows,
-            schema={"id": pl.Int64, "status": pl.Utf8, "settled_date": pl.Date},
-            orient="row",
-        ),
+    settled_date)."""
+    decided, outcomes = payments_decide(
+        payments.rename({"promise_id": "owner"}), received.rename({"promise_id": "owner"}), as_of
+    )
+    promise_rows = [(owner, outcome.status, as_of) for owner, outcome in outcomes.items() if outcome.decided]
+    return decided, pl.DataFrame(
+        promise_rows, schema={"id": pl.Int64, "status": pl.Utf8, "settled_date": pl.Date}, orient="row"
     )

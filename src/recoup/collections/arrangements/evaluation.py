@@ -24,7 +24,6 @@ payment's outcome is written once, and each settlement's credit has its own idem
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -36,8 +35,9 @@ from recoup.access.operations import audit_record
 from recoup.arrears.models import ArrearsState
 from recoup.collections.arrangements.plans import settlement_credit
 from recoup.collections.arrangements.shapes import SCHEDULE_KINDS
+from recoup.collections.dated_payments import payments_decide
 from recoup.collections.models import Arrangement, ArrangementKind, ArrangementStatus
-from recoup.collections.promises import KEPT, OPEN, Paid, PromisedPayment, promise_assess
+from recoup.collections.promises import KEPT, OPEN
 from recoup.kernel import bulk
 
 PAYMENT_TABLE = "collections_arrangementpayment"
@@ -159,31 +159,14 @@ def _receipts_read(cursor: Any, vendor: str, as_of: date) -> pl.DataFrame:
 
 def _assess(payments: pl.DataFrame, received: pl.DataFrame, as_of: date) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The payments decided now (id, paid_minor, status) and the arrangements decided now (id, status,
-    decided_date, kind, contract_id), grouping the rows by arrangement in memory."""
-    paid_by_arrangement: dict[int, list[Paid]] = defaultdict(list)
-    for arrangement_id, received_date, amount_minor in received.iter_rows():
-        paid_by_arrangement[arrangement_id].append(Paid(received_date, amount_minor))
-    rows_by_arrangement: dict[int, list[tuple[int, PromisedPayment]]] = defaultdict(list)
-    owner: dict[int, tuple[int, str]] = {}
-    for payment_id, arrangement_id, contract_id, kind, due_date, amount, paid, status in payments.iter_rows():
-        rows_by_arrangement[arrangement_id].append(
-            (payment_id, PromisedPayment(due_date, amount, paid, status))
-        )
-        owner[arrangement_id] = (contract_id, kind)
-    payment_rows: list[tuple[int, int, str]] = []
-    arrangement_rows: list[tuple[int, str, date, str, int]] = []
-    for arrangement_id, rows in rows_by_arrangement.items():
-        rows.sort(key=lambda row: row[1].due_date)
-        outcome = promise_assess(
-            payments=[payment for _, payment in rows],
-            received=paid_by_arrangement[arrangement_id],
-            as_of=as_of,
-        )
-        for (payment_id, before), after in zip(rows, outcome.payments, strict=True):
-            if before.status == OPEN and after.status != OPEN:
-                payment_rows.append((payment_id, after.paid_minor, after.status))
-        statuses = [p.status for p in outcome.payments]
-        contract_id, kind = owner[arrangement_id]
+    decided_date, kind, contract_id): broken once a payment is not kept in full, completed when all are."""
+    decided, outcomes = payments_decide(
+        payments.rename({"arrangement_id": "owner"}), received.rename({"arrangement_id": "owner"}), as_of
+    )
+    owners = payments.select("arrangement_id", "contract_id", "kind").unique("arrangement_id")
+    arrangement_rows = []
+    for arrangement_id, contract_id, kind in owners.iter_rows():
+        statuses = [p.status for p in outcomes[arrangement_id].payments]
         if any(s not in (OPEN, KEPT) for s in statuses):
             arrangement_rows.append(
                 (arrangement_id, ArrangementStatus.BROKEN.value, as_of, kind, contract_id)
@@ -192,21 +175,11 @@ def _assess(payments: pl.DataFrame, received: pl.DataFrame, as_of: date) -> tupl
             arrangement_rows.append(
                 (arrangement_id, ArrangementStatus.COMPLETED.value, as_of, kind, contract_id)
             )
-    return (
-        pl.DataFrame(
-            payment_rows,
-            schema={"id": pl.Int64, "paid_minor": pl.Int64, "status": pl.Utf8},
-            orient="row",
-        ),
-        pl.DataFrame(
-            arrangement_rows,
-            schema={
-                "id": pl.Int64,
-                "status": pl.Utf8,
-                "decided_date": pl.Date,
-                "kind": pl.Utf8,
-                "contract_id": pl.Int64,
-            },
-            orient="row",
-        ),
-    )
+    schema = {
+        "id": pl.Int64,
+        "status": pl.Utf8,
+        "decided_date": pl.Date,
+        "kind": pl.Utf8,
+        "contract_id": pl.Int64,
+    }
+    return decided, pl.DataFrame(arrangement_rows, schema=schema, orient="row")
