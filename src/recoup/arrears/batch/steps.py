@@ -48,8 +48,9 @@ def state_init(cursor: Any, vendor: str, as_of: date) -> dict[str, int]:
     Every state row belongs to a contract with a book, so equal counts mean nothing is new: two
     index counts, instead of a join of the whole book against the whole state every night.
     """
-    cursor.execute(f"SELECT (SELECT COUNT(*) FROM ledger_ledgerbook) - (SELECT COUNT(*) FROM {STATE})")
-    if int(cursor.fetchone()[0]) == 0:
+    cursor.execute(f"SELECT (SELECT COUNT(*) FROM ledger_ledgerbook), (SELECT COUNT(*) FROM {STATE})")
+    books, states = (int(n) for n in cursor.fetchone())
+    if books == states:
         return {"initialised": 0}
     fresh = bulk.frame_query(
         cursor,
@@ -71,9 +72,10 @@ def state_init(cursor: Any, vendor: str, as_of: date) -> dict[str, int]:
     # In slices, so that a first close over millions of accounts holds one slice's frames at a time.
     for offset in range(0, fresh.height, STATE_INIT_SLICE):
         _state_init_slice(cursor, vendor, as_of, fresh.slice(offset, STATE_INIT_SLICE))
-    if vendor == "postgresql":
+    if vendor == "postgresql" and fresh.height * 10 >= books:
         # So that the steps after it plan with the rows just written rather than wait for
-        # autovacuum: a first close fills the state and posts millions of installments.
+        # autovacuum: a first close (or a large new portfolio) fills the state at once. A night
+        # with the day's few new contracts leaves the statistics to autovacuum.
         for table in (STATE, "ledger_journalentry", "ledger_posting", "ledger_ledgeraccount"):
             cursor.execute(f"ANALYZE {table}")
     return {"initialised": fresh.height}
