@@ -29,6 +29,7 @@ var/demo-loaded: | migrate
 demo: var/demo-loaded
 
 run: migrate demo
+	@scripts/ensure-os-packages run
 	@$(RECOUP) demo --sign-ins
 	$(RECOUP) runserver 127.0.0.1:8000 --noreload
 

@@ -29,8 +29,12 @@ INSTALLED_APPS = [
     "recoup.portfolio",
     "recoup.ledger",
     "recoup.arrears",
+    "recoup.compliance",
     "recoup.collections",
     "recoup.reporting",
+    "recoup.comms",
+    "recoup.comms.notices",
+    "recoup.comms.inbox",
     "recoup.web",
 ]
 

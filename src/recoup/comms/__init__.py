@@ -1,0 +1,1 @@
+"""Templates, letters (PDF), email, SMS and the record of every item sent."""

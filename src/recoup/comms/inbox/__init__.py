@@ -1,0 +1,1 @@
+"""Customer emails read over IMAP, matched to accounts, answered from templates."""

@@ -1,0 +1,1 @@
+"""The contact-permission decision and the rule packs (US federal and state, UK) behind it."""
