@@ -145,6 +145,8 @@ class PartyFlag(models.Model):
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The last day the flag applies by itself (a standard Breathing Space's 60th day); null: until cleared.
+    until_date = models.DateField(null=True, blank=True)
     cleared_date = models.DateField(null=True, blank=True)
     cleared_at = models.DateTimeField(null=True, blank=True)
     cleared_by = models.ForeignKey(
@@ -153,12 +155,24 @@ class PartyFlag(models.Model):
     note = models.TextField(blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["party", "kind"])]
+        indexes = [
+            models.Index(fields=["party", "kind"]),
+            # The close of business reads the customers in Breathing Space by kind.
+            models.Index(
+                fields=["kind", "set_date"],
+                name="party_flag_uncleared_kind",
+                condition=models.Q(cleared_at__isnull=True),
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["party", "kind"],
                 condition=models.Q(cleared_at__isnull=True),
                 name="party_flag_active_once",
+            ),
+            models.CheckConstraint(
+                name="party_flag_until_after_set",
+                condition=models.Q(until_date__isnull=True) | models.Q(until_date__gte=models.F("set_date")),
             ),
             models.CheckConstraint(
                 name="party_flag_cleared_whole",

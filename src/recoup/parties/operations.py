@@ -21,6 +21,7 @@ from recoup.parties.errors import (
     PhoneAlreadyRecorded,
     UnknownFlagKind,
 )
+from recoup.parties.flag_details import detail_normalised, until_default
 from recoup.parties.inputs import (
     AddressInput,
     PhoneInput,
@@ -252,6 +253,7 @@ def _flag_summary(flag: PartyFlag) -> dict[str, Any]:
         "kind": flag.kind,
         "detail": flag.detail,
         "set_date": flag.set_date.isoformat(),
+        "until_date": flag.until_date.isoformat() if flag.until_date else None,
         "cleared_date": flag.cleared_date.isoformat() if flag.cleared_date else None,
         "note": flag.note,
     }
@@ -266,21 +268,37 @@ def party_flag_set(
     set_by: User | None,
     detail: str = "",
     note: str = "",
+    until_date: date | None = None,
 ) -> PartyFlag:
     """Flag a customer (vulnerability, bankruptcy, deceased, military, breathing space, …) from `set_date`.
 
-    Raises UnknownFlagKind, FlagAlreadySet (a flag of that kind is active), InvalidFlag naming "detail".
+    A Breathing Space's detail is "standard" or "mental_health_crisis" (a standard one lasts 60 days
+    unless `until_date` says otherwise); a vulnerability's detail names its drivers (see
+    flag_details). A flag of the same kind whose until date passed before `set_date` is cleared
+    first, so that a new Breathing Space can follow an old one.
+
+    Raises UnknownFlagKind, FlagAlreadySet (a flag of that kind is active), InvalidFlag naming
+    "detail" or "until_date".
     """
     moment_check(at)
     if kind not in FlagKind.values:
         raise UnknownFlagKind(f"kind: {kind!r} is not one of {', '.join(FlagKind.values)}", field="kind")
-    detail_text = " ".join(detail.split())
+    detail_text, problem = detail_normalised(kind, detail)
+    if problem:
+        raise InvalidFlag(problem, field="detail")
     if len(detail_text) > 200:
         raise InvalidFlag(f"detail: at most 200 characters, {len(detail_text)} given", field="detail")
+    until = until_date if until_date is not None else until_default(kind, detail_text, set_date)
+    if until is not None and until < set_date:
+        raise InvalidFlag(
+            f"until_date: {until.isoformat()} is before the flag is set ({set_date.isoformat()})",
+            field="until_date",
+        )
     label = FlagKind(kind).label
     already = FlagAlreadySet(f"kind: {label} is already set for this customer", field="kind")
     with transaction.atomic():
         _party_lock(party)
+        _lapsed_flags_clear(party=party, kind=kind, before_date=set_date, at=at, by=set_by)
         if PartyFlag.objects.filter(party=party, kind=kind, cleared_at__isnull=True).exists():
             raise already
         try:
@@ -290,6 +308,7 @@ def party_flag_set(
                     kind=kind,
                     detail=detail_text,
                     set_date=set_date,
+                    until_date=until,
                     set_at=at,
                     set_by=set_by,
                     note=note.strip(),
@@ -305,6 +324,29 @@ def party_flag_set(
             after=_flag_summary(flag),
         )
     return flag
+
+
+def _lapsed_flags_clear(*, party: Party, kind: str, before_date: date, at: datetime, by: User | None) -> None:
+    """Record as cleared (the day after their until date) the flags of `kind` that ran out before a date."""
+    lapsed = PartyFlag.objects.filter(
+        party=party, kind=kind, cleared_at__isnull=True, until_date__lt=before_date
+    )
+    for flag in lapsed:
+        assert flag.until_date is not None
+        before = _flag_summary(flag)
+        flag.cleared_date = flag.until_date + timedelta(days=1)
+        flag.cleared_at = at
+        flag.cleared_by = by
+        flag.save(update_fields=["cleared_date", "cleared_at", "cleared_by"])
+        audit_record(
+            actor=by,
+            action="party.flag_clear",
+            object_type="party",
+            object_id=party.pk,
+            at=at,
+            before=before,
+            after=_flag_summary(flag),
+        )
 
 
 def party_flag_clear(

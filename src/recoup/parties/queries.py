@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 
 from recoup.access.models import User
 from recoup.parties.errors import PartyNotFound
+from recoup.parties.flag_details import flag_active_on
 from recoup.parties.models import Address, Email, FlagKind, Party, PartyFlag, Phone
 from recoup.parties.names import display_name, name_fold
 from recoup.parties.phones import phone_digits_for_search, phone_display
@@ -70,10 +71,19 @@ class FlagView:
     cleared_date: date | None
     cleared_at: datetime | None
     cleared_by: str
+    until_date: date | None = None  # the last day it applies by itself (a standard Breathing Space)
 
     @property
     def active(self) -> bool:
         return self.cleared_at is None
+
+    def active_on(self, on_date: date) -> bool:
+        return flag_active_on(
+            set_date=self.set_date,
+            cleared_date=self.cleared_date,
+            until_date=self.until_date,
+            on_date=on_date,
+        )
 
 
 @dataclass(frozen=True)
@@ -143,6 +153,7 @@ def _flag_view(flag: PartyFlag) -> FlagView:
         cleared_date=flag.cleared_date,
         cleared_at=flag.cleared_at,
         cleared_by=_who(flag.cleared_by),
+        until_date=flag.until_date,
     )
 
 
@@ -211,6 +222,25 @@ def party_views(party_ids: Iterable[int]) -> dict[int, PartyView]:
         ),
     )
     return {party.pk: _party_view(party) for party in parties}
+
+
+def flags_active(*, party_ids: Iterable[int], on_date: date) -> dict[int, tuple[FlagView, ...]]:
+    """The flags that apply on `on_date` to each of `party_ids` (parties with none are left out), in
+    the order set: set on or before that day, not yet cleared by then, not past their until date."""
+    ids = sorted(set(party_ids))
+    if not ids:
+        return {}
+    flags = (
+        PartyFlag.objects.filter(party_id__in=ids, set_date__lte=on_date)
+        .exclude(cleared_date__lte=on_date)
+        .exclude(until_date__lt=on_date)
+        .select_related("set_by", "cleared_by")
+        .order_by("party_id", "set_at", "id")
+    )
+    active: dict[int, list[FlagView]] = {}
+    for flag in flags:
+        active.setdefault(flag.party_id, []).append(_flag_view(flag))
+    return {party_id: tuple(views) for party_id, views in active.items()}
 
 
 def party_view(party_id: int) -> PartyView:

@@ -310,26 +310,40 @@ def _history(book: _Book, contract: Contract, *, actor: User | None) -> tuple[in
     return receipts, returned
 
 
+# (share, kind, detail, note, country): breathing space and vulnerability details are vocabularies
+# (parties.flag_details); the note says it in words.
 FLAG_SHARES = (
-    (0.03, "vulnerability", "Health: long-term condition affecting income", "GB"),
-    (0.02, "vulnerability", "Life event: recent bereavement", None),
-    (0.01, "military", "Active duty, US Army", "US"),
-    (0.01, "bankruptcy", "Chapter 13 petition filed", "US"),
-    (0.01, "dispute", "Disputes the fees charged at origination", None),
-    (0.01, "breathing_space", "Standard Breathing Space moratorium", "GB"),
-    (0.004, "deceased", "Notified by next of kin", None),
+    (0.03, "vulnerability", "health", "Long-term condition affecting income", "GB"),
+    (0.02, "vulnerability", "life_events", "Recent bereavement", None),
+    (0.01, "military", "Active duty, US Army", "", "US"),
+    (0.01, "bankruptcy", "Chapter 13 petition filed", "", "US"),
+    (0.01, "dispute", "Disputes the fees charged at origination", "", None),
+    (
+        0.01,
+        "breathing_space",
+        "standard",
+        "Standard Breathing Space moratorium, notified by the Insolvency Service",
+        "GB",
+    ),
+    (0.004, "deceased", "Notified by next of kin", "", None),
 )
 
 
 def _flags(book: _Book, contract: Contract, *, actor: User | None) -> None:
-    for share, kind, detail, country in FLAG_SHARES:
+    for share, kind, detail, note, country in FLAG_SHARES:
         if book.rng.random() < share and country in (None, contract.country):
             set_date = book.as_of - timedelta(days=book.rng.randrange(1, 60))
             party = contract.customer
             if party.flags.filter(kind=kind, cleared_date__isnull=True).exists():
                 continue
             party_flag_set(
-                party=party, kind=kind, set_date=set_date, at=_noon(set_date), set_by=actor, detail=detail
+                party=party,
+                kind=kind,
+                set_date=set_date,
+                at=_noon(set_date),
+                set_by=actor,
+                detail=detail,
+                note=note,
             )
 
 

@@ -8,7 +8,7 @@ from recoup.access.models import AuditEvent
 from recoup.parties.errors import FlagAlreadyCleared, FlagAlreadySet, InvalidFlag, UnknownFlagKind
 from recoup.parties.models import PartyFlag
 from recoup.parties.operations import party_flag_clear, party_flag_set
-from recoup.parties.queries import party_view
+from recoup.parties.queries import flags_active, party_view
 
 from .conftest import us_customer
 
@@ -55,7 +55,9 @@ def test_flags_of_different_kinds_stand_together(agent):
     party = us_customer()
 
     party_flag_set(party=party, kind="military", set_date=date(2026, 4, 1), at=SET_AT, set_by=agent)
-    party_flag_set(party=party, kind="vulnerability", set_date=date(2026, 4, 1), at=SET_AT, set_by=agent)
+    party_flag_set(
+        party=party, kind="vulnerability", detail="health", set_date=date(2026, 4, 1), at=SET_AT, set_by=agent
+    )
 
     assert [f.kind for f in party_view(party.pk).active_flags] == ["military", "vulnerability"]
 
@@ -84,7 +86,12 @@ def test_a_detail_longer_than_two_hundred_characters_is_refused(agent):
 def test_clearing_a_flag_keeps_it_as_history_with_who_and_when(agent, team_leader):
     party = us_customer()
     flag = party_flag_set(
-        party=party, kind="breathing_space", set_date=date(2026, 4, 1), at=SET_AT, set_by=agent
+        party=party,
+        kind="breathing_space",
+        detail="mental_health_crisis",
+        set_date=date(2026, 4, 1),
+        at=SET_AT,
+        set_by=agent,
     )
 
     cleared = party_flag_clear(
@@ -147,7 +154,7 @@ def test_a_flag_cannot_be_cleared_before_it_was_set(agent):
 def test_setting_and_clearing_are_audited_against_the_party(agent):
     party = us_customer()
     flag = party_flag_set(
-        party=party, kind="vulnerability", set_date=date(2026, 4, 1), at=SET_AT, set_by=agent
+        party=party, kind="vulnerability", detail="health", set_date=date(2026, 4, 1), at=SET_AT, set_by=agent
     )
     party_flag_clear(flag=flag, cleared_date=date(2026, 5, 1), at=CLEARED_AT, cleared_by=agent)
 
@@ -195,3 +202,74 @@ def test_two_agents_racing_to_set_the_same_flag_leave_one_flag_and_one_refusal(a
 
     assert sorted(outcomes) == ["refused", "set"]
     assert PartyFlag.objects.filter(party=party, kind="dispute").count() == 1
+
+
+def test_a_standard_breathing_space_ends_by_itself_after_sixty_days(agent):
+    party = us_customer()
+
+    flag = party_flag_set(
+        party=party,
+        kind="breathing_space",
+        detail="standard",
+        set_date=date(2026, 4, 1),
+        at=SET_AT,
+        set_by=agent,
+    )
+
+    assert flag.until_date == date(2026, 5, 30)
+    assert [f.kind for f in flags_active(party_ids=[party.pk], on_date=date(2026, 5, 30))[party.pk]] == [
+        "breathing_space"
+    ]
+    assert flags_active(party_ids=[party.pk], on_date=date(2026, 5, 31)) == {}
+
+
+def test_a_new_breathing_space_after_a_lapsed_one_clears_the_old_one_the_day_after_it_ended(agent):
+    party = us_customer()
+    first = party_flag_set(
+        party=party,
+        kind="breathing_space",
+        detail="standard",
+        set_date=date(2026, 1, 1),
+        at=SET_AT,
+        set_by=agent,
+    )
+
+    second = party_flag_set(
+        party=party,
+        kind="breathing_space",
+        detail="mental_health_crisis",
+        set_date=date(2026, 4, 1),
+        at=SET_AT,
+        set_by=agent,
+    )
+
+    first.refresh_from_db()
+    assert first.cleared_date == date(2026, 3, 2)
+    assert second.until_date is None
+    assert second.cleared_at is None
+
+
+def test_a_breathing_space_of_no_known_kind_is_refused_naming_the_detail(agent):
+    party = us_customer()
+
+    with pytest.raises(InvalidFlag) as error:
+        party_flag_set(
+            party=party, kind="breathing_space", set_date=date(2026, 4, 1), at=SET_AT, set_by=agent
+        )
+
+    assert error.value.field == "detail"
+    assert not PartyFlag.objects.exists()
+
+
+def test_flags_active_leaves_out_flags_cleared_by_the_day_and_flags_set_after_it(agent):
+    party = us_customer()
+    dispute = party_flag_set(party=party, kind="dispute", set_date=date(2026, 4, 1), at=SET_AT, set_by=agent)
+    party_flag_clear(flag=dispute, cleared_date=date(2026, 4, 10), at=CLEARED_AT, cleared_by=agent)
+    party_flag_set(party=party, kind="military", set_date=date(2026, 4, 5), at=SET_AT, set_by=agent)
+
+    def kinds(day: int) -> list[str]:
+        return [
+            f.kind for f in flags_active(party_ids=[party.pk], on_date=date(2026, 4, day)).get(party.pk, ())
+        ]
+
+    assert (kinds(3), kinds(9), kinds(10)) == (["dispute"], ["dispute", "military"], ["military"])
