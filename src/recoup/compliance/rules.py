@@ -1,0 +1,345 @@
+"""The contact gate's rules: may we contact this customer, on this channel, at this moment, about this
+account — and if not, why, in words an agent reads.
+
+Pure: no Django, no clock. The caller gathers the customer (zones, active flags, phones, emails,
+opt-outs), the account's recent calls and the rule pack (`Policy`) and passes them in.
+
+What each rule decides (the purpose of the contact changes some of them):
+
+- Calling hours (Regulation F 12 CFR 1006.6(b)(1)(i); CONC 7.9.4 R): calls, SMS and email only
+  between 08:00 and 21:00 in every zone the customer may be in. Letters go by post and are not timed.
+- Call frequency (see recoup.compliance.frequency): the policy's limits, Regulation F's 7-in-7 and
+  conversation presumptions by default.
+- Bankruptcy: the automatic stay (11 U.S.C. § 362(a)) stops every contact about the debt, notices
+  included (a notice of intent to repossess would itself be an act against the stay).
+- Deceased: nothing is sent to the customer; only statutory notices go, as letters, to the estate.
+- Cease communication (FDCPA § 805(c), 15 U.S.C. § 1692c(c)): after it only a letter saying
+  collection stops or naming a remedy the lender may or will invoke — purpose "statutory_notice"
+  on the letter channel. Calls, SMS and email are refused for every purpose. First-party lenders
+  are not bound by the FDCPA; Recoup honours the request for them too.
+- Dispute: collection stops until the dispute is answered (FDCPA § 809(b); CONC 7.14); the answer
+  goes as a letter ("statutory_notice"). The flag is cleared when the dispute is answered.
+- Breathing Space (Debt Respite Scheme (Breathing Space Moratorium and Mental Health Crisis
+  Moratorium) (England and Wales) Regulations 2020, reg. 7): no contact demanding payment on any
+  channel; statutory notices still go by letter.
+- Vulnerability (FCA FG21/1, drivers health, life events, resilience, capability): any driver limits
+  calls to the policy's vulnerable daily limit; "health" or "capability" also to its vulnerable
+  seven-day limit and stops SMS reminders (a text is easily misread or missed; an agent's call or a
+  letter lets the customer ask and take their time).
+- Do not call: a call needs a number not marked do not call; the reasons say which numbers may be
+  called. SMS needs a mobile number neither marked do not call nor opted out of SMS.
+- Opt-outs: an SMS or email opt-out (of one address or, with no address, the whole channel) is
+  honoured from the moment it was recorded.
+
+Purposes: "collection" (the default), "statutory_notice" (a letter the law requires: it relaxes
+cease communication, deceased, dispute and Breathing Space for letters only) and "callback" (a call
+the customer asked for within the last seven days: Regulation F 12 CFR 1006.14(b)(3)(i) takes it out
+of the call-frequency presumptions, every other rule still applies).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from recoup.compliance.calling_hours import WINDOW_CLOSES, WINDOW_OPENS, zone_set_callable
+from recoup.compliance.frequency import STRICT_DRIVERS, Call, Policy, frequency_reasons
+
+CHANNELS = ("call", "sms", "email", "letter")
+PURPOSES = ("collection", "statutory_notice", "callback")
+TIMED_CHANNELS = frozenset({"call", "sms", "email"})
+OPT_OUT_CHANNELS = ("sms", "email")
+
+__all__ = [
+    "CHANNELS",
+    "OPT_OUT_CHANNELS",
+    "PURPOSES",
+    "Call",
+    "Customer",
+    "Flag",
+    "Number",
+    "OptOut",
+    "Permission",
+    "Policy",
+    "contact_decide",
+    "local_date",
+    "repossession_decide",
+]
+
+
+@dataclass(frozen=True)
+class Permission:
+    """The gate's answer: allowed or not, and the reasons in plain words (the policy used last)."""
+
+    allowed: bool
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A customer flag active on the day of the contact (parties.PartyFlag)."""
+
+    kind: str
+    detail: str
+    set_date: date
+    until_date: date | None = None
+
+
+@dataclass(frozen=True)
+class Number:
+    e164: str
+    display: str
+    kind: str = "mobile"
+    do_not_call: bool = False
+
+
+@dataclass(frozen=True)
+class OptOut:
+    """An opt-out of `channel` ("sms" or "email") from `at`: of one address, or of all when it is ""."""
+
+    channel: str
+    at: datetime
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class Customer:
+    country: str  # "US" or "GB"
+    # Every zone of the customer's known locations, the main one first (its days count the calls).
+    time_zones: tuple[str, ...]
+    flags: tuple[Flag, ...] = ()
+    phones: tuple[Number, ...] = ()
+    emails: tuple[str, ...] = ()
+    has_address: bool = True
+    opt_outs: tuple[OptOut, ...] = ()
+
+
+@cache
+def _zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def local_date(at: datetime, zone_name: str) -> date:
+    """The calendar day of `at` where the customer lives (UTC when the zone is unknown)."""
+    zone = _zone(zone_name)
+    return at.astimezone(zone).date() if zone is not None else at.date()
+
+
+def contact_decide(
+    *, channel: str, at: datetime, purpose: str, customer: Customer, calls: Sequence[Call], policy: Policy
+) -> Permission:
+    """Whether the contact may be made now, with every reason that applies (refusals first).
+
+    `calls` are the account's recorded calls before `at` (inbound and outbound, any age: those
+    outside the policy's windows are ignored). Raises ValueError for an unknown channel or purpose
+    or a naive `at` (the queries check these first and raise the named errors).
+    """
+    if channel not in CHANNELS:
+        raise ValueError(f"channel: {channel!r} is not one of {', '.join(CHANNELS)}")
+    if purpose not in PURPOSES:
+        raise ValueError(f"purpose: {purpose!r} is not one of {', '.join(PURPOSES)}")
+    if at.tzinfo is None:
+        raise ValueError("at: the moment needs a time zone")
+    us = customer.country != "GB"
+    refusals = _flag_reasons(channel=channel, purpose=purpose, flags=customer.flags, us=us)
+    if channel in TIMED_CHANNELS:
+        refusals += _hours_reasons(at=at, zones=customer.time_zones, us=us)
+    refusals_for_channel, notes = _channel_reasons(channel=channel, at=at, customer=customer)
+    refusals += refusals_for_channel
+    if channel == "call" and purpose != "callback":
+        main_zone = customer.time_zones[0] if customer.time_zones else "UTC"
+        refusals += frequency_reasons(
+            at=at,
+            calls=calls,
+            policy=policy,
+            drivers=_drivers(customer.flags),
+            day_of=lambda moment: local_date(moment, main_zone),
+        )
+    policy_line = f"Policy {policy.code}: {policy.name}"
+    if refusals:
+        return Permission(allowed=False, reasons=(*refusals, policy_line))
+    return Permission(allowed=True, reasons=(*notes, policy_line))
+
+
+def _drivers(flags: Sequence[Flag]) -> frozenset[str]:
+    drivers: set[str] = set()
+    for flag in flags:
+        if flag.kind == "vulnerability":
+            drivers.update(part.strip() for part in flag.detail.split(",") if part.strip())
+    return frozenset(drivers)
+
+
+def _since(flag: Flag) -> str:
+    if flag.until_date is not None:
+        return f"from {flag.set_date.isoformat()} until {flag.until_date.isoformat()}"
+    return f"since {flag.set_date.isoformat()}"
+
+
+_NOTICE_LETTER_ONLY = "only statutory notices, by letter"
+
+
+def _flag_reasons(*, channel: str, purpose: str, flags: Sequence[Flag], us: bool) -> list[str]:
+    notice_letter = channel == "letter" and purpose == "statutory_notice"
+    reasons: list[str] = []
+    for flag in flags:
+        since = _since(flag)
+        if flag.kind == "bankruptcy":
+            law = (
+                "the automatic stay (11 U.S.C. § 362(a)) stops all contact about the debt"
+                if us
+                else "the customer's creditors deal with the trustee or official receiver, not the customer "
+                "(Insolvency Act 1986 s.285)"
+            )
+            reasons.append(f"Bankruptcy {since}: {law}")
+        elif flag.kind == "deceased" and not notice_letter:
+            reasons.append(
+                f"Deceased {since}: no contact with the customer; {_NOTICE_LETTER_ONLY} to the estate"
+            )
+        elif flag.kind == "cease_communication" and not notice_letter:
+            law = " (FDCPA § 805(c), 15 U.S.C. § 1692c(c))" if us else ""
+            reasons.append(
+                f"Cease communication {since}{law}: only a letter saying collection stops or naming a remedy"
+            )
+        elif flag.kind == "dispute" and not notice_letter:
+            law = "FDCPA § 809(b)" if us else "CONC 7.14"
+            reasons.append(f"Dispute open {since}: collection paused until the dispute is answered ({law})")
+        elif flag.kind == "breathing_space" and not notice_letter:
+            which = "mental health crisis" if flag.detail == "mental_health_crisis" else "standard"
+            reasons.append(
+                f"Breathing Space ({which}) {since}: no contact demanding payment "
+                "(Debt Respite Scheme Regulations 2020, reg. 7)"
+            )
+        elif flag.kind == "vulnerability" and channel == "sms":
+            strict = sorted(_drivers([flag]) & STRICT_DRIVERS)
+            if strict:
+                reasons.append(
+                    f"Vulnerability ({', '.join(strict)}) {since}: no SMS reminders; call or write instead "
+                    "(FCA FG21/1)"
+                )
+    return reasons
+
+
+def _hours_reasons(*, at: datetime, zones: Sequence[str], us: bool) -> list[str]:
+    law = "Regulation F 12 CFR 1006.6(b)(1)(i)" if us else "CONC 7.9.4 R"
+    window = f"{WINDOW_OPENS:%H:%M}–{WINDOW_CLOSES:%H:%M}"
+    if not zones:
+        unknown = f"the customer's time zone is not known, so {window} cannot be checked"
+        return [f"Calling hours ({law}): {unknown}"]
+    outside = []
+    for name in zones:
+        if not zone_set_callable(zone_set=name, at=at):
+            zone = _zone(name)
+            local = f"{at.astimezone(zone):%H:%M} in {name}" if zone is not None else f"unknown zone {name}"
+            outside.append(local)
+    if not outside:
+        return []
+    return [f"Calling hours ({law}): {', '.join(outside)} is outside {window} local time"]
+
+
+def _opted_out(customer: Customer, channel: str, address: str, at: datetime) -> OptOut | None:
+    for opt_out in customer.opt_outs:
+        if opt_out.channel == channel and opt_out.at <= at and opt_out.address in ("", address):
+            return opt_out
+    return None
+
+
+def _channel_reasons(*, channel: str, at: datetime, customer: Customer) -> tuple[list[str], list[str]]:
+    """(refusals, notes): whether some address of the channel may be used, and which."""
+    if channel == "letter":
+        return ([] if customer.has_address else ["No current address to write to"]), []
+    if channel == "call":
+        callable_ = [p.display for p in customer.phones if not p.do_not_call]
+        barred = [f"{p.display} is marked do not call" for p in customer.phones if p.do_not_call]
+        if not customer.phones:
+            return ["No phone number to call"], []
+        if not callable_:
+            return [f"Do not call: {'; '.join(barred)}"], []
+        notes = [f"May call {', '.join(callable_)}"]
+        if barred:
+            notes.append(f"Do not call: {'; '.join(barred)}")
+        return [], notes
+    if channel == "sms":
+        usable, barred = [], []
+        for phone in customer.phones:
+            opted = _opted_out(customer, "sms", phone.e164, at)
+            if phone.kind != "mobile":
+                barred.append(f"{phone.display} is not a mobile")
+            elif phone.do_not_call:
+                barred.append(f"{phone.display} is marked do not call")
+            elif opted is not None:
+                barred.append(f"{phone.display} opted out of SMS on {opted.at.date().isoformat()}")
+            else:
+                usable.append(phone.display)
+        if not usable:
+            return [f"No number may be texted: {'; '.join(barred) or 'no phone number on file'}"], []
+        return [], [f"May text {', '.join(usable)}"] + ([f"Not: {'; '.join(barred)}"] if barred else [])
+    usable, barred = [], []
+    for address in customer.emails:
+        opted = _opted_out(customer, "email", address, at)
+        if opted is None:
+            usable.append(address)
+        else:
+            barred.append(f"{address} opted out of email on {opted.at.date().isoformat()}")
+    if not usable:
+        return [f"No email may be sent: {'; '.join(barred) or 'no email address on file'}"], []
+    return [], [f"May email {', '.join(usable)}"] + ([f"Not: {'; '.join(barred)}"] if barred else [])
+
+
+_ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+
+
+def service_start_date(flag: Flag) -> date:
+    """When military service began: the first ISO date written in the flag's detail (e.g.
+    "active duty from 2025-06-01"), else the day the flag was set."""
+    match = _ISO_DATE.search(flag.detail)
+    if match is not None:
+        try:
+            return date.fromisoformat(match.group(1))
+        except ValueError:
+            pass
+    return flag.set_date
+
+
+def repossession_decide(
+    *, flags: Sequence[Flag], origination_date: date, first_payment_date: date | None, us: bool
+) -> Permission:
+    """Whether the vehicle may be repossessed without a court order, given the flags active that day.
+
+    SCRA (50 U.S.C. § 3952): a contract made, and at least one payment (a deposit counts) made,
+    before the servicemember's military service began may not be ended nor the vehicle repossessed
+    during service without a court order. Bankruptcy: the automatic stay (11 U.S.C. § 362(a)(3))
+    stops repossession until the court lifts it. Breathing Space: no enforcement action during it.
+    """
+    reasons: list[str] = []
+    for flag in flags:
+        since = _since(flag)
+        if flag.kind == "bankruptcy":
+            law = (
+                "the automatic stay (11 U.S.C. § 362(a)(3))"
+                if us
+                else "the bankruptcy (Insolvency Act 1986 s.285)"
+            )
+            reasons.append(f"Bankruptcy {since}: {law} stops repossession until the court lifts it")
+        elif flag.kind == "breathing_space":
+            reasons.append(
+                f"Breathing Space {since}: no enforcement action "
+                "(Debt Respite Scheme Regulations 2020, reg. 7)"
+            )
+        elif flag.kind == "military":
+            start = service_start_date(flag)
+            if origination_date < start and first_payment_date is not None and first_payment_date < start:
+                reasons.append(
+                    f"SCRA (50 U.S.C. § 3952): the contract ({origination_date.isoformat()}) and a payment "
+                    f"({first_payment_date.isoformat()}) came before military service began "
+                    f"({start.isoformat()}): no repossession without a court order"
+                )
+    if reasons:
+        return Permission(allowed=False, reasons=tuple(reasons))
+    return Permission(allowed=True, reasons=("No flag stops repossession",))
