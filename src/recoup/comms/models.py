@@ -43,6 +43,9 @@ class TemplateVersion(models.Model):
     number = models.PositiveIntegerField()
     subject = models.CharField(max_length=300, blank=True)
     body = models.TextField()
+    # The fields the sender supplies beyond the account's (e.g. a promise's date), declared when
+    # published so a field no one can fill is refused then, not when a letter goes out.
+    context_fields = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
