@@ -103,7 +103,8 @@ def period_interest_expr(
 
 
 def installment_split(frame: pl.DataFrame) -> pl.DataFrame:
-    """Add the split of installment `n`: due_date, interest, principal, payment, balance_after, carried_after.
+    """Add the split of installment `n`: due_date, previous_date (the period's start), interest,
+    principal, payment, balance_after, carried_after.
 
     Follows `_assemble`: interest on the balance for the period since the previous due date (the
     segment's start for its first installment, where the balance is the segment's principal and
@@ -155,7 +156,7 @@ def installment_split(frame: pl.DataFrame) -> pl.DataFrame:
         payment=pl.col("interest") + pl.col("principal"),
         balance_after=pl.col("balance_before") - pl.col("principal"),
         carried_after=pl.col("owed") - pl.col("interest"),
-    ).drop("previous_date", "balance_before", "carried_before", "owed")
+    ).drop("balance_before", "carried_before", "owed")
 
 
 def governing_versions(wanted: pl.DataFrame, versions: pl.DataFrame) -> pl.DataFrame:

@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from recoup.arrears.batch import reads
+from recoup.arrears.batch import breathing_space, reads
 from recoup.arrears.buckets import CURRENT, boundaries_parse, buckets_from_boundaries
 from recoup.arrears.late_fees import LATE_FEE_REASON
 from recoup.arrears.schedule_columns import due_date_of, governing_versions, installment_split
@@ -203,7 +203,8 @@ def installments_fall_due(cursor: Any, vendor: str, as_of: date, at: datetime) -
     Each round takes one installment per account; a first close over an old book, or a night
     after missed nights, takes as many rounds as installments are outstanding.
     """
-    total = posted = 0
+    total = posted = frozen_entries = 0
+    moratoria = breathing_space.moratoria_read(cursor, first_date=date.min, last_date=as_of)
     while True:
         due = bulk.frame_query(
             cursor,
@@ -228,11 +229,21 @@ def installments_fall_due(cursor: Any, vendor: str, as_of: date, at: datetime) -
             },
         )
         if due.is_empty():
-            return {"installments": total, "entries": posted}
+            counts = {"installments": total, "entries": posted}
+            return {**counts, "interest_frozen": frozen_entries} if frozen_entries else counts
         reads.ids_load(cursor, vendor, due["contract_id"])
         versions = reads.versions_read(cursor, vendor)
         split = installment_split(governing_versions(due, versions))
         posted += _installments_post(split, at)
+        frozen = breathing_space.interest_frozen(split, moratoria)
+        if frozen.height:
+            frozen_entries += breathing_space.interest_frozen_post(
+                frozen.join(
+                    split.select("contract_id", "n", "book_id", "currency", "due_date"),
+                    on=["contract_id", "n"],
+                ),
+                at=at,
+            )
         nexts = due_date_of(split.select("contract_id", n=pl.col("n") + 1), versions)
         state = split.join(
             nexts.select("contract_id", next_due_date="due_date"), on="contract_id", how="left"
@@ -450,6 +461,10 @@ def late_fees_assess(cursor: Any, vendor: str, as_of: date, at: datetime) -> dic
         },
     )
     late = _late_installments(cursor, vendor, candidates, products, as_of)
+    if late.height:
+        late = late.filter(
+            ~pl.col("contract_id").is_in(breathing_space.contracts_frozen_on(cursor, as_of).implode())
+        )
     if late.is_empty():
         return {"late_fees": 0}
     percent_fee = pl.col("installment_minor").cast(pl.Int128) * pl.col("percent_e4")
