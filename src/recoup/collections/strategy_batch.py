@@ -126,10 +126,13 @@ def accounts_read(cursor: Any, vendor: str, as_of: date) -> pl.DataFrame:
     flags = (
         bulk.frame_query(
             cursor,
+            # The flags that apply on the day (parties.flag_details.flag_active_on): a standard
+            # Breathing Space past its 60th day no longer stops contact, though nobody cleared it.
             f"SELECT i.contract_id, f.kind FROM {IDS} i "
             "JOIN parties_partyflag f ON f.party_id = i.customer_id "
-            "WHERE f.cleared_at IS NULL",
-            [],
+            "WHERE f.set_date <= %s AND (f.cleared_date IS NULL OR f.cleared_date > %s) "
+            "AND (f.until_date IS NULL OR f.until_date >= %s)",
+            [as_of, as_of, as_of],
             {"contract_id": pl.Int64, "kind": pl.Utf8},
         )
         .group_by("contract_id")

@@ -156,6 +156,24 @@ def test_a_cleared_flag_no_longer_stops_contact(stages):
     assert item_of(account).queue.code == "early"
 
 
+def test_a_breathing_space_past_its_until_date_no_longer_stops_contact(stages):
+    lapsed, running = account_in_arrears(), account_in_arrears()
+    for account, until in ((lapsed, AS_OF - timedelta(days=1)), (running, AS_OF)):
+        PartyFlag.objects.create(
+            party=account.customer,
+            kind="breathing_space",
+            detail="standard",
+            set_date=until - timedelta(days=59),
+            set_at=AT - timedelta(days=60),
+            until_date=until,
+        )
+
+    strategies_apply(as_of=AS_OF, at=AT)
+
+    assert item_of(lapsed).queue.code == "early"
+    assert not WorkItem.objects.filter(contract=running).exists()
+
+
 def _contact(contract: Contract, at: datetime, **more: object) -> Contact:
     more.setdefault("agent", user_make())
     more.setdefault("outcome", "no_answer")
