@@ -1,1 +1,108 @@
-"""Tables of this context."""
+"""The contact gate's tables: the rule packs, every contact attempt, and channel opt-outs.
+
+Attempts and opt-outs are history: never edited or deleted.
+"""
+
+from django.db import models
+
+CHANNELS = ["call", "sms", "email", "letter"]
+
+
+class Collector(models.TextChoices):
+    FIRST_PARTY = "first_party", "First party (the lender)"
+    THIRD_PARTY = "third_party", "Third party (placed with an agency)"
+
+
+class ContactPolicy(models.Model):
+    """A rule pack: the contact limits for a country, optionally narrowed to one jurisdiction, one
+    portfolio (product code) and who collects. The most specific pack matching an account applies:
+    product first, then jurisdiction, then collector. Its numbers feed compliance.frequency.Policy.
+    """
+
+    code = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=200)
+    country = models.CharField(max_length=2)
+    jurisdiction = models.CharField(max_length=8, blank=True)  # "" for every one of the country
+    product_code = models.CharField(max_length=32, blank=True)  # "" for every portfolio
+    collector = models.CharField(max_length=16, choices=Collector.choices, blank=True)  # "" for both
+    label = models.CharField(max_length=200)  # the rule its frequency reasons cite
+    window_attempts_max = models.PositiveSmallIntegerField()
+    window_days = models.PositiveSmallIntegerField()
+    daily_attempts_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    conversation_quiet_days = models.PositiveSmallIntegerField()
+    vulnerable_daily_attempts_max = models.PositiveSmallIntegerField()
+    vulnerable_window_attempts_max = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name_plural = "contact policies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "jurisdiction", "product_code", "collector"], name="contact_policy_once"
+            ),
+            models.CheckConstraint(
+                name="contact_policy_country", condition=models.Q(country__in=["US", "GB"])
+            ),
+            models.CheckConstraint(name="contact_policy_window", condition=models.Q(window_days__gte=1)),
+        ]
+
+
+class ContactAttempt(models.Model):
+    """One call, SMS, email or letter to or from the customer about the account, as the gate counts it.
+
+    `conversation`: the customer was spoken to about the debt. `at_customer_request`: placed within
+    seven days of the customer asking for it (not counted, 12 CFR 1006.14(b)(3)(i)).
+    `acknowledged_reasons`: the gate's refusal the person making the contact read and acknowledged.
+    """
+
+    contract = models.ForeignKey(
+        "portfolio.Contract", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    party = models.ForeignKey("parties.Party", on_delete=models.PROTECT, related_name="+", db_index=False)
+    channel = models.CharField(max_length=8)
+    direction = models.CharField(max_length=8)
+    at = models.DateTimeField()
+    conversation = models.BooleanField(default=False)
+    at_customer_request = models.BooleanField(default=False)
+    phone = models.CharField(max_length=20, blank=True)
+    source = models.CharField(max_length=16)  # agent, dialer, automated
+    acknowledged_reasons = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        indexes = [
+            # The gate's count of an account's recent calls: one range seek.
+            models.Index(
+                fields=["contract", "at"], name="contact_attempt_calls", condition=models.Q(channel="call")
+            ),
+            models.Index(fields=["contract", "-at"], name="contact_attempt_account"),
+        ]
+        constraints = [
+            models.CheckConstraint(name="contact_attempt_channel", condition=models.Q(channel__in=CHANNELS)),
+            models.CheckConstraint(
+                name="contact_attempt_direction", condition=models.Q(direction__in=["inbound", "outbound"])
+            ),
+            models.CheckConstraint(
+                name="contact_attempt_conversation_by_phone",
+                condition=models.Q(conversation=False) | models.Q(channel="call"),
+            ),
+            models.CheckConstraint(name="contact_attempt_source", condition=models.Q(source__gt="")),
+        ]
+
+
+class ChannelOptOut(models.Model):
+    """A customer's opt-out of SMS or email: of one address, or of the whole channel when `address`
+    is "". Honoured by the gate from `at` on."""
+
+    party = models.ForeignKey("parties.Party", on_delete=models.PROTECT, related_name="+", db_index=False)
+    channel = models.CharField(max_length=8)
+    address = models.CharField(max_length=254, blank=True)  # E.164 number or lower-cased email
+    at = models.DateTimeField()
+    source = models.CharField(max_length=32)
+
+    class Meta:
+        indexes = [models.Index(fields=["party", "channel"], name="channel_opt_out_party")]
+        constraints = [
+            models.CheckConstraint(
+                name="channel_opt_out_channel", condition=models.Q(channel__in=["sms", "email"])
+            ),
+            models.CheckConstraint(name="channel_opt_out_source", condition=models.Q(source__gt="")),
+        ]

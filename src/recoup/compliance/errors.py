@@ -1,0 +1,40 @@
+"""The errors the compliance context raises; each names the input at fault in `field`."""
+
+from recoup.kernel.errors import DomainError
+
+
+class ComplianceError(DomainError):
+    """Base for every compliance error."""
+
+
+class UnknownChannel(ComplianceError):
+    """A channel the gate does not know (call, sms, email, letter), or one with no opt-out."""
+
+
+class UnknownPurpose(ComplianceError):
+    """A purpose the gate does not know (collection, statutory_notice, callback)."""
+
+
+class PolicyNotFound(ComplianceError):
+    """No rule pack covers the account (each served country has a default, seeded with the tables)."""
+
+
+class InvalidAttempt(ComplianceError):
+    """A contact attempt with a missing or impossible value (direction, moment, source, phone)."""
+
+
+class InvalidOptOut(ComplianceError):
+    """An opt-out with a missing or impossible value (moment, source, address)."""
+
+
+class ContactNotPermitted(ComplianceError):
+    """The gate refused the contact and the person recording it has not acknowledged every reason.
+
+    `reasons` are the gate's words, to show with a box to tick; field "acknowledged_reasons".
+    """
+
+    def __init__(
+        self, message: str, *, reasons: tuple[str, ...], field: str = "acknowledged_reasons"
+    ) -> None:
+        super().__init__(message, field=field)
+        self.reasons = reasons

@@ -1,0 +1,266 @@
+"""The contact gate: may we contact this customer, on this channel, at this moment, about this
+account? And may the vehicle be repossessed on this day?
+
+One decision per call, read with a handful of index seeks: the contract, the customer (addresses,
+phones, emails, flags), the account's calls in the policy's window, the customer's opt-outs and the
+rule packs. The rules themselves are pure (recoup.compliance.rules).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from recoup.compliance.calling_hours import JURISDICTION_ZONE_SETS
+from recoup.compliance.errors import PolicyNotFound, UnknownChannel, UnknownPurpose
+from recoup.compliance.frequency import Call, Policy
+from recoup.compliance.models import ChannelOptOut, Collector, ContactAttempt, ContactPolicy
+from recoup.compliance.rules import (
+    CHANNELS,
+    OPT_OUT_CHANNELS,
+    PURPOSES,
+    Customer,
+    Flag,
+    Number,
+    OptOut,
+    Permission,
+    contact_decide,
+    local_date,
+    repossession_decide,
+)
+from recoup.ledger.errors import BookNotFound
+from recoup.ledger.queries import receipts
+from recoup.parties.queries import FlagView, PartyView, party_views
+from recoup.portfolio.errors import AccountNotFound
+from recoup.portfolio.models import Contract
+
+__all__ = [
+    "Permission",
+    "PolicyView",
+    "account_contact_permission",
+    "contact_permission",
+    "policy_for",
+    "repossession_permission",
+]
+
+# Calls further back than the longest window, plus a day either side for the customer's zone.
+_ZONE_MARGIN = timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class PolicyView:
+    code: str
+    name: str
+    country: str
+    jurisdiction: str
+    product_code: str
+    collector: str
+    policy: Policy
+
+
+@dataclass(frozen=True)
+class _Account:
+    contract_id: int
+    customer_id: int
+    country: str
+    jurisdiction: str
+    product_code: str
+    origination_date: date
+    deposit_minor: int
+
+
+def _account(*, contract_id: int | None = None, account_number: str = "") -> _Account:
+    contracts = Contract.objects.all()
+    if contract_id is not None:
+        contracts, field, what = contracts.filter(pk=contract_id), "contract_id", str(contract_id)
+    else:
+        number = account_number.strip()
+        contracts, field, what = contracts.filter(account_number=number), "account_number", repr(number)
+    row = contracts.values(
+        "pk",
+        "customer_id",
+        "country",
+        "jurisdiction",
+        "product__code",
+        "origination_date",
+        "deposit_minor",
+    ).first()
+    if row is None:
+        raise AccountNotFound(f"{field}: no account {what}", field=field)
+    return _Account(
+        contract_id=row["pk"],
+        customer_id=row["customer_id"],
+        country=row["country"],
+        jurisdiction=row["jurisdiction"],
+        product_code=row["product__code"],
+        origination_date=row["origination_date"],
+        deposit_minor=row["deposit_minor"],
+    )
+
+
+def _policy(row: ContactPolicy) -> PolicyView:
+    return PolicyView(
+        code=row.code,
+        name=row.name,
+        country=row.country,
+        jurisdiction=row.jurisdiction,
+        product_code=row.product_code,
+        collector=row.collector,
+        policy=Policy(
+            code=row.code,
+            name=row.name,
+            label=row.label,
+            window_attempts_max=row.window_attempts_max,
+            window_days=row.window_days,
+            daily_attempts_max=row.daily_attempts_max,
+            conversation_quiet_days=row.conversation_quiet_days,
+            vulnerable_daily_attempts_max=row.vulnerable_daily_attempts_max,
+            vulnerable_window_attempts_max=row.vulnerable_window_attempts_max,
+        ),
+    )
+
+
+def policy_for(
+    *, country: str, jurisdiction: str, product_code: str, collector: str = Collector.FIRST_PARTY
+) -> PolicyView:
+    """The rule pack for an account: the most specific of those matching (product, then
+    jurisdiction, then collector). Every country served has a default pack (seeded), so one matches."""
+    rows = ContactPolicy.objects.filter(
+        country=country,
+        jurisdiction__in=["", jurisdiction],
+        product_code__in=["", product_code],
+        collector__in=["", collector],
+    )
+    best = max(
+        rows,
+        key=lambda r: (bool(r.product_code), bool(r.jurisdiction), bool(r.collector), -r.pk),
+        default=None,
+    )
+    if best is None:
+        raise PolicyNotFound(f"country: no contact policy for {country!r}", field="country")
+    return _policy(best)
+
+
+def _zones(view: PartyView | None, jurisdiction: str) -> tuple[str, ...]:
+    """Every zone of the customer's current addresses, the primary address's first; else the zones of
+    the contract's jurisdiction."""
+    zones: list[str] = []
+    for address in view.current_addresses if view is not None else ():
+        zones.extend(zone for zone in address.time_zones if zone not in zones)
+    if not zones:
+        zones = JURISDICTION_ZONE_SETS.get(jurisdiction, "").split()
+    return tuple(zones)
+
+
+def _flags(flags: tuple[FlagView, ...], on_date: date) -> tuple[Flag, ...]:
+    return tuple(
+        Flag(kind=f.kind, detail=f.detail, set_date=f.set_date, until_date=f.until_date)
+        for f in flags
+        if f.active_on(on_date)
+    )
+
+
+def contact_permission(
+    *, contract_id: int, channel: str, at: datetime, purpose: str = "collection"
+) -> Permission:
+    """Whether the account's customer may be contacted on `channel` at `at` for `purpose`, with reasons
+    (refusals first, the policy used last).
+
+    Purposes: "collection", "statutory_notice" (a letter the law requires) and "callback" (a call
+    the customer asked for in the last seven days). See recoup.compliance.rules for every rule.
+
+    Raises UnknownChannel (field "channel"), UnknownPurpose (field "purpose"), AccountNotFound
+    (field "contract_id"), PolicyNotFound (no rule pack for the account's country); a naive `at`
+    is a programming error (ValueError).
+    """
+    _check(channel=channel, purpose=purpose, at=at)
+    return _decide(_account(contract_id=contract_id), channel=channel, at=at, purpose=purpose)
+
+
+def account_contact_permission(
+    *, account_number: str, channel: str, at: datetime, purpose: str = "collection"
+) -> Permission:
+    """contact_permission for an account known by its number (the CLI and the API).
+
+    Raises UnknownChannel, UnknownPurpose, AccountNotFound (field "account_number").
+    """
+    _check(channel=channel, purpose=purpose, at=at)
+    return _decide(_account(account_number=account_number), channel=channel, at=at, purpose=purpose)
+
+
+def _check(*, channel: str, purpose: str, at: datetime) -> None:
+    if channel not in CHANNELS:
+        raise UnknownChannel(f"channel: {channel!r} is not one of {', '.join(CHANNELS)}", field="channel")
+    if purpose not in PURPOSES:
+        raise UnknownPurpose(f"purpose: {purpose!r} is not one of {', '.join(PURPOSES)}", field="purpose")
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError("at must be an aware datetime")
+
+
+def _decide(account: _Account, *, channel: str, at: datetime, purpose: str) -> Permission:
+    view = party_views([account.customer_id]).get(account.customer_id)
+    zones = _zones(view, account.jurisdiction)
+    today = local_date(at, zones[0]) if zones else at.date()
+    opt_outs: tuple[OptOut, ...] = ()
+    if channel in OPT_OUT_CHANNELS:
+        opt_outs = tuple(
+            OptOut(channel=o.channel, at=o.at, address=o.address)
+            for o in ChannelOptOut.objects.filter(party_id=account.customer_id, channel=channel, at__lte=at)
+        )
+    pack = policy_for(
+        country=account.country, jurisdiction=account.jurisdiction, product_code=account.product_code
+    )
+    calls: tuple[Call, ...] = ()
+    if channel == "call" and purpose != "callback":
+        policy = pack.policy
+        reach = timedelta(days=max(policy.window_days, policy.conversation_quiet_days)) + _ZONE_MARGIN
+        calls = tuple(
+            Call(at=moment, direction=direction, conversation=conversation, at_customer_request=requested)
+            for moment, direction, conversation, requested in ContactAttempt.objects.filter(
+                contract_id=account.contract_id, channel="call", at__gte=at - reach, at__lte=at
+            ).values_list("at", "direction", "conversation", "at_customer_request")
+        )
+    customer = Customer(
+        country=account.country,
+        time_zones=zones,
+        flags=_flags(view.flags, today) if view is not None else (),
+        phones=tuple(
+            Number(e164=p.e164, display=p.display, kind=p.kind, do_not_call=p.do_not_call)
+            for p in (view.phones if view is not None else ())
+        ),
+        emails=view.emails if view is not None else (),
+        has_address=bool(view is not None and view.current_addresses),
+        opt_outs=opt_outs,
+    )
+    return contact_decide(
+        channel=channel, at=at, purpose=purpose, customer=customer, calls=calls, policy=pack.policy
+    )
+
+
+def repossession_permission(*, contract_id: int, on_date: date) -> Permission:
+    """Whether the account's vehicle may be repossessed on `on_date` without a court order.
+
+    Refused while the customer is in bankruptcy (automatic stay) or Breathing Space, and under
+    SCRA (50 U.S.C. § 3952) when the customer is in military service and both the contract and a
+    payment (a deposit at signing counts) came before the service began. The service start date is
+    the first ISO date written in the military flag's detail ("active duty from 2025-06-01"),
+    else the day the flag was set.
+
+    Raises AccountNotFound (field "contract_id").
+    """
+    account = _account(contract_id=contract_id)
+    view = party_views([account.customer_id]).get(account.customer_id)
+    flags = _flags(view.flags, on_date) if view is not None else ()
+    try:
+        taken = receipts(account.contract_id)
+    except BookNotFound:  # a contract booked without its ledger book has taken no payment
+        taken = []
+    paid_dates = [r.received_date for r in taken if r.reversed_at is None]
+    if account.deposit_minor > 0:
+        paid_dates.append(account.origination_date)
+    return repossession_decide(
+        flags=flags,
+        origination_date=account.origination_date,
+        first_payment_date=min(paid_dates, default=None),
+        us=account.country != "GB",
+    )
