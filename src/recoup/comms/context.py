@@ -50,8 +50,8 @@ def account_facts(contract_ids: Iterable[int], *, at: datetime) -> dict[int, Acc
     )
     views = parties.party_views(c.customer_id for c in contracts)
     balances = ledger.receivable_totals(ids)
-    states = {
-        row["contract_id"]: row
+    states: dict[int, dict[str, Any]] = {
+        row["contract_id"]: dict(row)
         for row in ArrearsState.objects.filter(contract_id__in=ids).values(
             "contract_id",
             "arrears_minor",
@@ -79,7 +79,7 @@ def account_facts(contract_ids: Iterable[int], *, at: datetime) -> dict[int, Acc
         party = views[contract.customer_id]
         locale = locale_of(contract.country)
         lender = lender_for(contract.country)
-        state: dict[str, Any] = states.get(contract.pk, {})
+        state = states.get(contract.pk, {})
         zone = ZoneInfo(party.time_zones[0]) if party.time_zones else UTC
         current = party.current_addresses
         postal = next((a for a in current if a.purpose == "mailing"), None) or next(
