@@ -22,17 +22,17 @@ ARREARS_S86B = "uk.arrears_s86b"
 DEFAULT_S87 = "uk.default_s87"
 KINDS = (RIGHT_TO_CURE, INTENT_TO_REPOSSESS, DISPOSITION, DEFICIENCY_EXPLANATION, ARREARS_S86B, DEFAULT_S87)
 
-_PARTIES = ("customer_name", "customer_address", "creditor_name", "creditor_address", "account_number")
+_PARTIES = ("customer_name", "customer_address", "lender_name", "lender_address", "account_number")
 
 # Kansas K.S.A. 16a-5-111(2): the creditor's name, address and telephone number, a brief description
 # of the credit transaction, the right to cure, the amount and the date by which it must be paid, and
 # the possible liability for the reasonable costs of collection (fixed wording).
-_KANSAS = (*_PARTIES, "creditor_phone", "transaction_description", "amount_due", "cure_by_date")
+_KANSAS = (*_PARTIES, "lender_phone", "transaction_description", "amount_due", "cure_by_date")
 # Massachusetts c.255B §20A: the heading "Rights of Defaulting Buyer…", the transaction, the
 # creditor's name and address, the amount due and the date (at least 21 days after mailing) before
 # which it must be paid; the rest of the prescribed body is fixed wording.
 _MASSACHUSETTS = (*_PARTIES, "transaction_description", "amount_due", "cure_before_date")
-_INTENT = (*_PARTIES, "creditor_phone", "vehicle_description", "amount_due", "repossession_from_date")
+_INTENT = (*_PARTIES, "lender_phone", "vehicle_description", "amount_due", "repossession_from_date")
 # UCC 9-613(1): debtor and secured party, the collateral, the method, the accounting and its charge,
 # the public disposition's time and place or the time after which a private one will be made; and
 # for consumer goods 9-614(1): deficiency liability, a telephone number for the redemption amount,

@@ -14,9 +14,9 @@ from recoup.comms.notices.errors import NoticeContentMissing, UnknownNoticeKind
 KANSAS = {
     "customer_name": "Maria Garcia",
     "customer_address": "12 Maple Ave, Wichita, KS 67202",
-    "creditor_name": "Recoup Auto Finance",
-    "creditor_address": "1 Main St, Wichita, KS 67202",
-    "creditor_phone": "+1 316 555 0100",
+    "lender_name": "Recoup Auto Finance",
+    "lender_address": "1 Main St, Wichita, KS 67202",
+    "lender_phone": "+1 316 555 0100",
     "account_number": "US00000001",
     "transaction_description": "Retail installment contract for a 2023 Honda Accord",
     "amount_due": "USD 304.15",
@@ -29,10 +29,10 @@ def test_a_complete_kansas_notice_passes():
 
 
 def test_a_kansas_notice_without_the_creditors_phone_is_refused_naming_it():
-    with pytest.raises(NoticeContentMissing, match="creditor_phone") as refused:
-        content_check(RIGHT_TO_CURE, "US-KS", {**KANSAS, "creditor_phone": " "})
+    with pytest.raises(NoticeContentMissing, match="lender_phone") as refused:
+        content_check(RIGHT_TO_CURE, "US-KS", {**KANSAS, "lender_phone": " "})
 
-    assert refused.value.field == "creditor_phone"
+    assert refused.value.field == "lender_phone"
 
 
 def test_a_zero_accounting_charge_is_a_statement_not_a_gap():
