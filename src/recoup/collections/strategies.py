@@ -34,6 +34,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import polars as pl
@@ -80,12 +81,17 @@ ACCOUNT_SCHEMA: dict[str, Any] = {
     "flags": pl.List(pl.Utf8),  # the customer's active flags
 }
 
-# Rank = priority, then amount in arrears, then days past due, packed into one BIGINT (higher first).
+# Rank = priority, then amount in arrears, then how long overdue, packed into one BIGINT (higher
+# first). How long overdue is told by the oldest unpaid due date (days since 1970, the earlier the
+# higher), not by days past due: ordering the same accounts the same way on any one day, it does
+# not change from one night to the next, so the nightly run rewrites only the items that moved.
 PRIORITY_CAP = 9_000
 PRIORITY_SCALE = 10**15
-ARREARS_CAP = 10**11 - 1
-ARREARS_SCALE = 10**4
-DAYS_CAP = 9_999
+ARREARS_CAP = 10**10 - 1
+ARREARS_SCALE = 10**5
+OVERDUE_SPAN = 99_999  # days since 1970 the oldest unpaid due date may be (to the year 2243)
+
+_EPOCH = date(1970, 1, 1)
 
 # The champion/challenger hash works modulo a prime below 2**31, so every product fits in an Int64.
 _PRIME = 2_147_483_647
@@ -245,7 +251,9 @@ def strategies_order(strategies: Sequence[StrategySpec]) -> list[StrategySpec]:
     return sorted(strategies, key=lambda s: (-s.priority, s.code))
 
 
-def strategies_assign(accounts: pl.DataFrame, strategies: Sequence[StrategySpec]) -> pl.DataFrame:
+def strategies_assign(
+    accounts: pl.DataFrame, strategies: Sequence[StrategySpec], *, as_of: date
+) -> pl.DataFrame:
     """Each account that some strategy matches, with the first one's placement.
 
     `accounts` has the ACCOUNT_SCHEMA columns (extra columns pass through). The result keeps them
@@ -292,7 +300,7 @@ def strategies_assign(accounts: pl.DataFrame, strategies: Sequence[StrategySpec]
         treatment=pl.when(challenger)
         .then(pl.col("challenger_treatment"))
         .otherwise(pl.col("champion_treatment")),
-        rank=rank_expression(pl.col("priority"), pl.col("arrears_minor"), pl.col("days_past_due")),
+        rank=rank_expression(pl.col("priority"), pl.col("arrears_minor"), pl.col("days_past_due"), as_of),
     ).drop(
         "strategy_index",
         "priority",
@@ -313,21 +321,34 @@ def _placed_empty(accounts: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def rank_expression(priority: pl.Expr, arrears_minor: pl.Expr, days_past_due: pl.Expr) -> pl.Expr:
-    """Strategy priority, then the amount in arrears, then days past due, as one Int64 (higher first)."""
+def rank_expression(
+    priority: pl.Expr, arrears_minor: pl.Expr, days_past_due: pl.Expr, as_of: date
+) -> pl.Expr:
+    """Strategy priority, then the amount in arrears, then how long overdue, as one Int64 (higher first)."""
+    oldest_unpaid_day = (as_of - _EPOCH).days - days_past_due.fill_null(0)
+    overdue = (
+        pl.when(days_past_due.fill_null(0) > 0)
+        .then((OVERDUE_SPAN - oldest_unpaid_day).clip(1, OVERDUE_SPAN))
+        .otherwise(0)
+    )
     return (
         priority.clip(0, PRIORITY_CAP).cast(pl.Int64) * PRIORITY_SCALE
         + arrears_minor.fill_null(0).clip(0, ARREARS_CAP).cast(pl.Int64) * ARREARS_SCALE
-        + days_past_due.fill_null(0).clip(0, DAYS_CAP).cast(pl.Int64)
+        + overdue.cast(pl.Int64)
     )
 
 
-def rank_of(*, priority: int, arrears_minor: int, days_past_due: int) -> int:
+def rank_of(*, priority: int, arrears_minor: int, days_past_due: int, as_of: date) -> int:
     """rank_expression for one account."""
+    overdue = (
+        0
+        if days_past_due <= 0
+        else min(max(OVERDUE_SPAN - ((as_of - _EPOCH).days - days_past_due), 1), OVERDUE_SPAN)
+    )
     return (
         min(max(priority, 0), PRIORITY_CAP) * PRIORITY_SCALE
         + min(max(arrears_minor, 0), ARREARS_CAP) * ARREARS_SCALE
-        + min(max(days_past_due, 0), DAYS_CAP)
+        + overdue
     )
 
 

@@ -51,7 +51,7 @@ def strategies_apply(*, as_of: date, at: datetime) -> dict[str, int]:
     vendor = connection.vendor
     with transaction.atomic(), connection.cursor() as cursor:
         accounts = accounts_read(cursor, vendor, as_of)
-        placed = strategies_assign(accounts, specs)
+        placed = strategies_assign(accounts, specs, as_of=as_of)
         counts = _work_items_write(cursor, vendor, placed, as_of)
     return {"accounts": accounts.height, "matched": placed.height, **counts}
 

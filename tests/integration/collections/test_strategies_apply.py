@@ -46,7 +46,7 @@ def test_accounts_in_arrears_go_to_the_first_matching_strategy_by_priority(stage
     assert counts["placed"] == 2
     assert item_of(late).queue.code == "late"
     assert item_of(late).strategy.code == "late"
-    assert item_of(late).rank == rank_of(priority=80, arrears_minor=90_000, days_past_due=95)
+    assert item_of(late).rank == rank_of(priority=80, arrears_minor=90_000, days_past_due=95, as_of=AS_OF)
     assert item_of(early).queue.code == "early"
     assert item_of(early).placed_date == AS_OF
 
@@ -262,6 +262,16 @@ def test_the_default_queues_and_strategies_are_created_once_and_audited():
     assert second == {"queues": 0, "strategies": 0}
     assert Queue.objects.count() == 5
     assert AuditEvent.objects.filter(action="strategy.save").count() == 6
+
+
+def test_a_night_when_nothing_changed_rewrites_no_work_item(stages):
+    account_in_arrears(days_past_due=5)
+    account_in_arrears(days_past_due=45)
+    strategies_apply(as_of=AS_OF, at=AT)
+
+    counts = strategies_apply(as_of=AS_OF + timedelta(days=1), at=AT + timedelta(days=1))
+
+    assert (counts["placed"], counts["moved"], counts["removed"]) == (0, 0, 0)
 
 
 def test_the_default_strategies_place_each_stage(db):

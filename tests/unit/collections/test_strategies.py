@@ -3,6 +3,7 @@ and a champion/challenger split that is the same in every run."""
 
 import subprocess
 import sys
+from datetime import date
 
 import polars as pl
 import pytest
@@ -21,6 +22,8 @@ from recoup.collections.strategies import (
     strategy_check,
     strategy_seed,
 )
+
+AS_OF = date(2026, 3, 31)
 
 
 def accounts(*rows: dict) -> pl.DataFrame:
@@ -140,7 +143,7 @@ def test_the_first_matching_strategy_by_priority_wins():
     late = spec("late", 80, {"min_days_past_due": 90}, queue_id=3)
     anything = spec("anything", 10, {}, queue_id=1)
 
-    placed = strategies_assign(frame, [anything, late]).sort("contract_id")
+    placed = strategies_assign(frame, [anything, late], as_of=AS_OF).sort("contract_id")
 
     assert placed["queue_id"].to_list() == [3, 1]
 
@@ -148,37 +151,44 @@ def test_the_first_matching_strategy_by_priority_wins():
 def test_an_account_no_strategy_matches_is_not_placed():
     frame = accounts({"contract_id": 1, "days_past_due": 10})
 
-    placed = strategies_assign(frame, [spec("late", 80, {"min_days_past_due": 90})])
+    placed = strategies_assign(frame, [spec("late", 80, {"min_days_past_due": 90})], as_of=AS_OF)
 
     assert placed.is_empty()
     assert "queue_id" in placed.columns
 
 
 def test_rank_orders_by_priority_then_arrears_then_days_past_due():
-    assert rank_of(priority=2, arrears_minor=0, days_past_due=0) > rank_of(
-        priority=1, arrears_minor=10**12, days_past_due=9_999
+    assert rank_of(priority=2, arrears_minor=0, days_past_due=0, as_of=AS_OF) > rank_of(
+        priority=1, arrears_minor=10**12, days_past_due=9_999, as_of=AS_OF
     )
-    assert rank_of(priority=1, arrears_minor=500, days_past_due=1) > rank_of(
-        priority=1, arrears_minor=499, days_past_due=400
+    assert rank_of(priority=1, arrears_minor=500, days_past_due=1, as_of=AS_OF) > rank_of(
+        priority=1, arrears_minor=499, days_past_due=400, as_of=AS_OF
     )
-    assert rank_of(priority=1, arrears_minor=500, days_past_due=31) > rank_of(
-        priority=1, arrears_minor=500, days_past_due=30
+    assert rank_of(priority=1, arrears_minor=500, days_past_due=31, as_of=AS_OF) > rank_of(
+        priority=1, arrears_minor=500, days_past_due=30, as_of=AS_OF
     )
+
+
+def test_the_rank_of_an_account_stands_from_one_night_to_the_next_when_nothing_else_changes():
+    tonight = rank_of(priority=1, arrears_minor=500, days_past_due=30, as_of=AS_OF)
+
+    assert rank_of(priority=1, arrears_minor=500, days_past_due=31, as_of=date(2026, 4, 1)) == tonight
+    assert rank_of(priority=1, arrears_minor=500, days_past_due=0, as_of=AS_OF) < tonight
 
 
 def test_the_rank_in_columns_is_the_rank_of_one_account():
     frame = accounts({"contract_id": 7, "arrears_minor": 123_456, "days_past_due": 61})
 
-    placed = strategies_assign(frame, [spec("mid", 50, {})])
+    placed = strategies_assign(frame, [spec("mid", 50, {})], as_of=AS_OF)
 
-    assert placed["rank"].item() == rank_of(priority=50, arrears_minor=123_456, days_past_due=61)
+    assert placed["rank"].item() == rank_of(priority=50, arrears_minor=123_456, days_past_due=61, as_of=AS_OF)
 
 
 def test_the_challenger_share_is_close_to_its_percent_and_gets_its_treatment():
     frame = accounts(*({"contract_id": n} for n in range(1, 10_001)))
     strategy = spec("mid", 50, {}, treatment="call", challenger_percent=20, challenger_treatment="sms")
 
-    placed = strategies_assign(frame, [strategy])
+    placed = strategies_assign(frame, [strategy], as_of=AS_OF)
 
     challengers = placed.filter(pl.col("arm") == "challenger")
     assert 1_850 <= challengers.height <= 2_150
