@@ -85,3 +85,6 @@ api.add_router("/", contacts.router)
 api.add_router("/", work.router)
 api.add_router("/", arrangements.router)
 api.add_router("/", escalations.router)
+from recoup.api import comms  # noqa: E402
+
+api.add_router("/", comms.router)

@@ -9,6 +9,10 @@ from django.db.models import QuerySet
 
 from recoup.comms import models
 from recoup.comms.errors import SentItemNotFound, TemplateNotFound
+from recoup.comms.rendering import communication_render
+from recoup.compliance.queries import contact_permission
+from recoup.portfolio.errors import AccountNotFound
+from recoup.portfolio.models import Contract
 
 HISTORY_LIMIT = 200
 
@@ -147,4 +151,49 @@ def template_current(*, code: str, channel: str, language: str = "en") -> Templa
             return _template_line(version)
     raise TemplateNotFound(
         f"template_code: no {channel} template {code!r} has been published", field="template_code"
+    )
+
+
+def contract_id_for(account_number: str) -> int:
+    """The contract behind an account number. Raises AccountNotFound (field "account_number")."""
+    contract_id = (
+        Contract.objects.filter(account_number=account_number.strip()).values_list("pk", flat=True).first()
+    )
+    if contract_id is None:
+        raise AccountNotFound(f"account_number: no account {account_number!r}", field="account_number")
+    return contract_id
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a person is about to send, and what the contact gate says about it now."""
+
+    channel: str
+    template_code: str
+    version: int
+    address: str
+    subject: str
+    body: str
+    allowed: bool
+    reasons: tuple[str, ...]
+
+
+def communication_preview(*, contract_id: int, channel: str, template_code: str, at: datetime) -> Preview:
+    """The rendered template and the gate's answer, for the person to read before sending.
+
+    Raises compliance's UnknownChannel, AccountNotFound, TemplateNotFound, MissingMergeField, NoAddress.
+    """
+    permission = contact_permission(contract_id=contract_id, channel=channel, at=at)
+    rendered = communication_render(
+        contract_id=contract_id, channel=channel, template_code=template_code, at=at
+    )
+    return Preview(
+        channel=channel,
+        template_code=template_code,
+        version=rendered.version,
+        address=rendered.address,
+        subject=rendered.subject,
+        body=rendered.body,
+        allowed=permission.allowed,
+        reasons=tuple(permission.reasons),
     )

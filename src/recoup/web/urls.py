@@ -4,6 +4,7 @@ from recoup.web import (
     account_panels,
     arrangements,
     audit,
+    comms,
     contacts,
     escalations,
     privacy,
@@ -40,4 +41,5 @@ urlpatterns += (
     + escalations.urlpatterns
     + security.urlpatterns
     + account_panels.urlpatterns
+    + comms.urlpatterns
 )
