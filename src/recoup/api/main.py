@@ -88,3 +88,6 @@ api.add_router("/", escalations.router)
 from recoup.api import comms  # noqa: E402
 
 api.add_router("/", comms.router)
+from recoup.api import notices  # noqa: E402
+
+api.add_router("/", notices.router)

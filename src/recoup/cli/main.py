@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "recoup.cli.escalations",
         "raise the escalation rules' risks and notify the team leaders",
     ),
+    "notices": ("recoup.cli.notices", "statutory notices: issue those due after a close, list an account's"),
     "report": ("recoup.cli.report", "aged debt and roll rates as a table, CSV, JSON or XLSX"),
     "authority": ("recoup.cli.authority", "the approval matrix: what each role or user may agree alone"),
     "user": ("recoup.cli.user", "users' sign-in: reset a second factor"),

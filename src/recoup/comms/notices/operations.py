@@ -389,6 +389,8 @@ def _disposition_context(
         "information_contact": extra.get("information_contact")
         or account.facts.values.get("lender_phone", ""),
     }
+    # Both methods' fields are given, the other method's blank: the letter prints one or the other.
+    context |= {"sale_at_local": "", "sale_place": "", "earliest_private_sale_date": ""}
     if method == "public":
         assert sale_at is not None
         context["sale_at_local"] = sale_at.astimezone(ZoneInfo(zone)).strftime("%H:%M %Z on %A %d %B %Y")

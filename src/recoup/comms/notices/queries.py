@@ -87,3 +87,18 @@ def notice_get(*, notice_id: int) -> NoticeView:
     if row is None:
         raise NoticeNotFound(f"notice_id: no notice {notice_id}", field="notice_id")
     return notice_view(row, Contract.objects.values_list("account_number", flat=True).get(pk=row.contract_id))
+
+
+@dataclass(frozen=True)
+class AccountRef:
+    contract_id: int
+    currency: str
+
+
+def account_ref(*, account_number: str) -> AccountRef:
+    """The contract and currency behind an account number, for interfaces that take amounts as text.
+    Raises AccountNotFound."""
+    row = Contract.objects.filter(account_number=account_number).values_list("pk", "currency").first()
+    if row is None:
+        raise AccountNotFound(f"account_number: no account {account_number}", field="account_number")
+    return AccountRef(contract_id=row[0], currency=row[1])
