@@ -88,6 +88,9 @@ api.add_router("/", escalations.router)
 from recoup.api import comms  # noqa: E402
 
 api.add_router("/", comms.router)
+from recoup.api import inbox  # noqa: E402
+
+api.add_router("/", inbox.router)
 from recoup.api import notices  # noqa: E402
 
 api.add_router("/", notices.router)

@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "user": ("recoup.cli.user", "users' sign-in: reset a second factor"),
     "letters": ("recoup.cli.comms", "the letter run: strategies' letters, emails and SMS after a close"),
     "templates": ("recoup.cli.comms", "letter, email and SMS templates: list, publish a new version"),
+    "inbox": ("recoup.cli.inbox", "read the collections mailbox: customers' emails matched to accounts"),
 }
 
 

@@ -7,6 +7,7 @@ from recoup.web import (
     comms,
     contacts,
     escalations,
+    inbox,
     privacy,
     reports,
     security,
@@ -42,4 +43,5 @@ urlpatterns += (
     + security.urlpatterns
     + account_panels.urlpatterns
     + comms.urlpatterns
+    + inbox.urlpatterns
 )

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db import transaction
 
-from recoup.access.models import Role, User
+from recoup.access.models import User
 from recoup.access.operations import audit_record
 from recoup.comms.inbox.deadlines import response_deadline
 from recoup.comms.inbox.errors import (
@@ -37,11 +37,11 @@ from recoup.comms.inbox.models import (
     MatchedBy,
 )
 from recoup.comms.inbox.parsing import ParsedMessage, message_id_key, message_parse
+from recoup.comms.inbox.queries import ItemLine, item_line, may_work_inbox
 from recoup.comms.inbox.references import complaint_words_in
 from recoup.portfolio.errors import AccountNotFound
 from recoup.portfolio.models import Contract
 
-MAY_WORK = frozenset({Role.AGENT, Role.TEAM_LEADER, Role.HEAD_OF_CREDIT})
 NOTE_MAX_LENGTH = 500
 COUNTS = ("fetched", "stored", "duplicates", "matched", "threaded", "triage", "automatic", "attachments")
 
@@ -209,27 +209,21 @@ def _item_join(item: InboxItem, parsed: ParsedMessage, *, received_at: datetime,
     item.save(update_fields=["status", "received_at", "due_date", "due_at", "complaint"])
 
 
-def may_work_inbox(user: Any) -> bool:
-    """Agents, team leaders and the head of credit answer and triage customers' mail."""
-    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", None) in MAY_WORK
-
-
-def inbox_item_link(*, item_id: int, account_number: str, by: User, at: datetime, note: str = "") -> int:
+def inbox_item_link(*, item_id: int, account_number: str, by: User, at: datetime, note: str = "") -> ItemLine:
     """Link an email in triage to the account it is about: it becomes an open item with the
     deadline of the account's jurisdiction, counted from when the email arrived. Audited.
 
     Raises InboxNotAllowed (field "role" or "note"), InboxItemNotFound (field "item_id"),
     AccountNotFound (field "account_number") and InboxTransitionNotAllowed (field "status").
-    Returns the item's id.
     """
-    note = _note_check(by, note)
+    note = note_checked(by, note)
     contract = Contract.objects.filter(account_number=account_number.strip()).first()
     if contract is None:
         raise AccountNotFound(
             f"account_number: no account {account_number.strip()!r}", field="account_number"
         )
     with transaction.atomic():
-        item = _locked(item_id)
+        item = item_locked(item_id)
         if item.status != ItemStatus.TRIAGE:
             raise InboxTransitionNotAllowed(
                 f"status: the email is {ItemStatus(item.status).label.lower()}, not awaiting triage",
@@ -251,18 +245,18 @@ def inbox_item_link(*, item_id: int, account_number: str, by: User, at: datetime
             before=before,
             after={**_plain(item), "account_number": contract.account_number},
         )
-    return item.pk
+    return item_line(item_id=item.pk, at=at)
 
 
-def inbox_item_dismiss(*, item_id: int, by: User, at: datetime, note: str = "") -> int:
+def inbox_item_dismiss(*, item_id: int, by: User, at: datetime, note: str = "") -> ItemLine:
     """Mark an email in triage as not collections mail (a supplier, spam, a wrong address). Audited.
 
     Raises InboxNotAllowed (field "role" or "note"), InboxItemNotFound (field "item_id") and
-    InboxTransitionNotAllowed (field "status"). Returns the item's id.
+    InboxTransitionNotAllowed (field "status").
     """
-    note = _note_check(by, note)
+    note = note_checked(by, note)
     with transaction.atomic():
-        item = _locked(item_id)
+        item = item_locked(item_id)
         if item.status != ItemStatus.TRIAGE:
             raise InboxTransitionNotAllowed(
                 f"status: the email is {ItemStatus(item.status).label.lower()}, not awaiting triage",
@@ -280,23 +274,23 @@ def inbox_item_dismiss(*, item_id: int, by: User, at: datetime, note: str = "") 
             before=before,
             after=_plain(item),
         )
-    return item.pk
+    return item_line(item_id=item.pk, at=at)
 
 
-def inbox_item_mark_answered(*, item_id: int, by: User, at: datetime, note: str = "") -> int:
+def inbox_item_mark_answered(*, item_id: int, by: User, at: datetime, note: str = "") -> ItemLine:
     """Close an open item answered some other way (by telephone, by letter). Audited.
 
     Raises InboxNotAllowed (field "role" or "note"), InboxItemNotFound (field "item_id") and
-    InboxTransitionNotAllowed (field "status"). Returns the item's id.
+    InboxTransitionNotAllowed (field "status").
     """
-    note = _note_check(by, note)
+    note = note_checked(by, note)
     with transaction.atomic():
-        item = _locked(item_id)
-        _answer(item, by=by, at=at, note=note, action="inbox.mark_answered")
-    return item.pk
+        item = item_locked(item_id)
+        item_answered(item, by=by, at=at, note=note, action="inbox.mark_answered")
+    return item_line(item_id=item.pk, at=at)
 
 
-def _answer(item: InboxItem, *, by: User, at: datetime, note: str, action: str, **extra: Any) -> None:
+def item_answered(item: InboxItem, *, by: User, at: datetime, note: str, action: str, **extra: Any) -> None:
     if item.status != ItemStatus.OPEN:
         raise InboxTransitionNotAllowed(
             f"status: the email is {ItemStatus(item.status).label.lower()}, not awaiting an answer",
@@ -316,7 +310,7 @@ def _answer(item: InboxItem, *, by: User, at: datetime, note: str, action: str, 
     )
 
 
-def _note_check(by: User, note: str) -> str:
+def note_checked(by: User, note: str) -> str:
     if not may_work_inbox(by):
         raise InboxNotAllowed(
             "role: agents, team leaders and the head of credit work the collections inbox", field="role"
@@ -327,7 +321,7 @@ def _note_check(by: User, note: str) -> str:
     return note
 
 
-def _locked(item_id: int) -> InboxItem:
+def item_locked(item_id: int) -> InboxItem:
     item = InboxItem.objects.select_for_update().filter(pk=item_id).first()
     if item is None:
         raise InboxItemNotFound(f"item_id: no inbox item {item_id}", field="item_id")
