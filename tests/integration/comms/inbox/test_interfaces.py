@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from datetime import UTC, datetime
 
@@ -198,3 +199,40 @@ def test_a_remarketing_specialist_cannot_read_customer_mail(mailbox: LiveMailbox
 
     assert client.get("/mail/").status_code == 403
     assert client.get(f"/mail/{InboxItem.objects.get().pk}/").status_code == 403
+
+
+def test_the_answer_form_shows_the_gates_reasons_and_sends_once_they_are_acknowledged(
+    mailbox: LiveMailbox, client: Client, settings, tmp_path, monkeypatch
+):
+    from recoup.compliance.operations import opt_out_record
+    from recoup.kernel import clock
+    from recoup.portfolio.models import Contract
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.RECOUP_COMMS_OUTBOX = str(tmp_path / "outbox")
+    settings.RECOUP_COMMS_PROVIDER = "file"
+    monkeypatch.setattr(clock, "now", lambda: datetime(2024, 7, 3, 16, 0, tzinfo=UTC))
+    account = us_account()
+    _fetched(mailbox, samples.plain())
+    customer_id = Contract.objects.get(pk=account.contract_id).customer_id
+    opt_out_record(party_id=customer_id, channel="email", at=RECEIVED, source="customer")
+    client.force_login(user_create(username="sam", password="not-used-here", role=Role.AGENT))
+    item = InboxItem.objects.get()
+
+    refused = client.post(f"/mail/{item.pk}/answer/", {"template_code": "arrears.reminder"})
+    reasons = [
+        html.unescape(line.split('value="', 1)[1].split('"', 1)[0])
+        for line in refused.content.decode().splitlines()
+        if 'name="acknowledged"' in line
+    ]
+    sent = client.post(
+        f"/mail/{item.pk}/answer/", {"template_code": "arrears.reminder", "acknowledged": reasons}
+    )
+
+    assert refused.status_code == 409
+    assert reasons
+    assert 'id="gate-refusal"' in refused.content.decode()
+    assert sent.status_code == 302
+    item.refresh_from_db()
+    assert item.status == "answered"
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1

@@ -1,0 +1,95 @@
+"""An agent opens a customer's email in Customer mail, downloads its attachment and answers it from a
+template, all from the keyboard; the reply goes out in the customer's thread."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from recoup.comms.inbox.mailbox import MailboxSettings
+from recoup.comms.inbox.models import InboxItem
+from recoup.comms.inbox.operations import inbox_fetch
+from recoup.kernel import clock
+from recoup.parties.models import Email
+from recoup.portfolio.models import Contract
+from recoup.portfolio.queries import AccountSummary
+from tests.imap_server import ImapServer, dovecot_server
+from tests.unit.comms.inbox import samples
+
+__all__ = ["dovecot_server"]
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# Friday 14 June 2024, 11:00 in New York: within every US customer's contact hours.
+NOW = datetime(2024, 6, 14, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def outbox(settings, tmp_path) -> Path:
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.RECOUP_COMMS_OUTBOX = str(tmp_path / "outbox")
+    settings.RECOUP_COMMS_PROVIDER = "file"
+    return tmp_path / "outbox"
+
+
+@pytest.fixture
+def customers_email(dovecot_server: ImapServer, demo_book: AccountSummary, monkeypatch) -> str:
+    """The demo customer's email with a statement attached, fetched from the mailbox; its address."""
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+    contract = Contract.objects.get(account_number=demo_book.account_number)
+    address = Email.objects.filter(party_id=contract.customer_id).values_list("address", flat=True).first()
+    assert address
+    settings = MailboxSettings(
+        host=dovecot_server.host,
+        port=dovecot_server.port,
+        user=dovecot_server.user,
+        password=dovecot_server.password,
+        use_ssl=False,
+        folder=dovecot_server.new_folder(),
+    )
+    dovecot_server.append(
+        settings.folder,
+        samples.with_attachments(sender=address, subject="My statement, as you asked"),
+        received_at=NOW,
+    )
+    counts = inbox_fetch(at=NOW, mailbox=settings)
+    assert counts["matched"] == 1
+    return address
+
+
+def test_an_agent_opens_a_customers_email_and_answers_it_from_a_template(
+    signed_in_page: Page, live_server: LiveServer, customers_email: str, outbox: Path
+):
+    page = signed_in_page
+    page.goto(f"{live_server.url}/work/")
+
+    page.get_by_role("link", name="Customer mail").press("Enter")
+    expect(page.get_by_role("heading", name="Customer mail")).to_be_visible()
+    row = page.locator("#mail-list tbody tr").first
+    expect(row).to_contain_text(customers_email)
+    row.get_by_role("link", name="My statement, as you asked").focus()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", name="My statement, as you asked")).to_be_visible()
+    expect(page.locator(".message-text")).to_contain_text("Please find my statement attached.")
+    with page.expect_download() as downloading:
+        page.get_by_role("link", name="statement-may.pdf").press("Enter")
+    assert downloading.value.suggested_filename == "statement-may.pdf"
+    assert Path(downloading.value.path()).read_bytes() == samples.PDF
+
+    page.get_by_label("Template").focus()
+    page.get_by_label("Template").select_option("arrears.reminder")
+    page.get_by_role("button", name="Send the answer").press("Enter")
+
+    expect(page.get_by_role("status")).to_contain_text(f"Answered: the email to {customers_email} is sent")
+    expect(page.locator("#mail-empty")).to_contain_text("No email is awaiting an answer.")
+    (written,) = outbox.glob("*.eml")
+    email = message_from_bytes(written.read_bytes(), policy=policy.default)
+    assert email["To"] == customers_email
+    assert email["In-Reply-To"] == "<statement-1@customer.example>"
+    assert InboxItem.objects.get().status == "answered"
