@@ -82,17 +82,12 @@ def inbox_fetch(
 
 def _state_start(settings: MailboxSettings, uidvalidity: int, at: datetime) -> tuple[int, int]:
     """(the last UID stored, whether the folder's UIDVALIDITY changed since)."""
+    # get_or_create reads the row again when another fetch created it first.
+    MailboxState.objects.get_or_create(
+        mailbox=settings.name, folder=settings.folder, defaults={"uidvalidity": uidvalidity, "fetched_at": at}
+    )
     with transaction.atomic():
-        state = (
-            MailboxState.objects.select_for_update()
-            .filter(mailbox=settings.name, folder=settings.folder)
-            .first()
-        )
-        if state is None:
-            MailboxState.objects.create(
-                mailbox=settings.name, folder=settings.folder, uidvalidity=uidvalidity, fetched_at=at
-            )
-            return 0, 0
+        state = MailboxState.objects.select_for_update().get(mailbox=settings.name, folder=settings.folder)
         if state.uidvalidity != uidvalidity:
             # The server renumbered the folder (RFC 3501 2.3.1.1): the UIDs stored mean nothing now.
             state.uidvalidity, state.last_uid, state.fetched_at = uidvalidity, 0, at
@@ -291,6 +286,9 @@ def inbox_item_mark_answered(*, item_id: int, by: User, at: datetime, note: str 
 
 
 def item_answered(item: InboxItem, *, by: User, at: datetime, note: str, action: str, **extra: Any) -> None:
+    """Close a locked open item as answered and audit it as `action`, inside the caller's transaction.
+
+    Raises InboxTransitionNotAllowed (field "status")."""
     if item.status != ItemStatus.OPEN:
         raise InboxTransitionNotAllowed(
             f"status: the email is {ItemStatus(item.status).label.lower()}, not awaiting an answer",
@@ -311,6 +309,7 @@ def item_answered(item: InboxItem, *, by: User, at: datetime, note: str, action:
 
 
 def note_checked(by: User, note: str) -> str:
+    """The note stripped, once the user may work the inbox. Raises InboxNotAllowed ("role", "note")."""
     if not may_work_inbox(by):
         raise InboxNotAllowed(
             "role: agents, team leaders and the head of credit work the collections inbox", field="role"
@@ -322,6 +321,7 @@ def note_checked(by: User, note: str) -> str:
 
 
 def item_locked(item_id: int) -> InboxItem:
+    """The item, locked for the caller's transaction. Raises InboxItemNotFound (field "item_id")."""
     item = InboxItem.objects.select_for_update().filter(pk=item_id).first()
     if item is None:
         raise InboxItemNotFound(f"item_id: no inbox item {item_id}", field="item_id")
