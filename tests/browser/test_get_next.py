@@ -9,6 +9,7 @@ from pytest_django.live_server_helper import LiveServer
 from recoup.collections.calling_hours import callable_time_zones
 from recoup.collections.models import Queue, Strategy, WorkItem
 from recoup.kernel import clock
+from recoup.parties.models import Address
 from recoup.portfolio.demo import DEMO_PASSWORD
 from recoup.portfolio.models import Contract
 from recoup.portfolio.queries import AccountSummary
@@ -22,13 +23,17 @@ def queued(demo_book: AccountSummary) -> AccountSummary:
     """The demo account in a queue, its customer in a time zone where it is calling hours now."""
     queue = Queue.objects.create(code="early", name="Early stage")
     strategy = Strategy.objects.create(code="early", name="Early stage", queue=queue)
+    contract = Contract.objects.get(account_number=demo_book.account_number)
+    zone = sorted(callable_time_zones(at=clock.now()))[0]
+    # The contact gate reads the customer's addresses: they live there too.
+    Address.objects.filter(party_id=contract.customer_id).update(time_zones=zone)
     WorkItem.objects.create(
-        contract=Contract.objects.get(account_number=demo_book.account_number),
+        contract=contract,
         queue=queue,
         strategy=strategy,
         treatment="call",
         placed_date=AS_OF,
-        time_zone=sorted(callable_time_zones(at=clock.now()))[0],
+        time_zone=zone,
     )
     return demo_book
 

@@ -37,6 +37,11 @@ class ContactIn(Schema):
     promise: list[PromisePaymentIn] | None = Field(
         None, description=f"with the outcome promise: 1 to {MAX_PROMISE_PAYMENTS} dated amounts"
     )
+    acknowledged_reasons: list[str] = Field(
+        default_factory=list,
+        description="when the contact gate refuses an outbound contact (422 naming acknowledged_reasons): "
+        "every reason it gives (GET /accounts/{number}/contact-permission), to record the contact anyway",
+    )
 
 
 @router.post(
@@ -59,6 +64,7 @@ def contact_post(request: HttpRequest, account_number: str, payload: ContactIn) 
             if payload.promise is None
             else [(line.due_date, line.amount) for line in payload.promise],
             as_of=clock.today(),
+            acknowledged_reasons=tuple(payload.acknowledged_reasons),
         )
     except ContactNotAllowed as refused:
         raise NotPermitted(refused.message, field=refused.field) from refused

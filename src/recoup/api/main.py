@@ -94,3 +94,6 @@ api.add_router("/", inbox.router)
 from recoup.api import notices  # noqa: E402
 
 api.add_router("/", notices.router)
+from recoup.api import compliance  # noqa: E402
+
+api.add_router("/", compliance.router)

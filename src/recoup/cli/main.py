@@ -33,6 +33,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("recoup.cli.report", "aged debt and roll rates as a table, CSV, JSON or XLSX"),
     "authority": ("recoup.cli.authority", "the approval matrix: what each role or user may agree alone"),
     "user": ("recoup.cli.user", "users' sign-in: reset a second factor"),
+    "contact-permission": (
+        "recoup.cli.contact_permission",
+        "may the customer be contacted on a channel now: the contact gate's answer and reasons",
+    ),
     "letters": ("recoup.cli.comms", "the letter run: strategies' letters, emails and SMS after a close"),
     "templates": ("recoup.cli.comms", "letter, email and SMS templates: list, publish a new version"),
     "inbox": ("recoup.cli.inbox", "read the collections mailbox: customers' emails matched to accounts"),

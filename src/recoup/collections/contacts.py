@@ -13,6 +13,10 @@ from recoup.access.operations import audit_record
 from recoup.collections.contact_queries import ContactLine, contact_line, promise_lines
 from recoup.collections.errors import CollectionsError, ContactNotAllowed, InvalidContact, InvalidPromise
 from recoup.collections.models import Channel, Contact, Direction, Outcome, Promise, PromisePayment
+from recoup.compliance.errors import ContactNotPermitted
+from recoup.compliance.operations import contact_attempt_record
+from recoup.compliance.queries import contact_permission
+from recoup.compliance.rules import CHANNELS as GATED_CHANNELS
 from recoup.kernel.money import InvalidAmount, Money
 from recoup.kernel.plain import plain
 from recoup.portfolio.errors import AccountNotFound
@@ -23,6 +27,20 @@ MAX_PROMISE_PAYMENTS = 12
 MAX_DAYS_AHEAD = 366
 MAX_NOTES = 4000
 READ_ONLY_ROLES = frozenset({Role.AUDITOR.value})
+# Outcomes of a call in which the agent spoke with the customer about the debt: a telephone
+# conversation for Regulation F's seven days (12 CFR 1006.14(b)(2)(i)(B)).
+CONVERSATION_OUTCOMES = frozenset(
+    {
+        Outcome.RIGHT_PARTY,
+        Outcome.REFUSED,
+        Outcome.PROMISE,
+        Outcome.DISPUTE,
+        Outcome.CALLBACK,
+        Outcome.BANKRUPTCY,
+    }
+)
+# A customer's request to be called back lets the next call go for this long (12 CFR 1006.14(b)(3)(i)).
+CALLBACK_CONSENT = timedelta(days=7)
 
 # (due date, amount): minor units as an int, or a decimal string in the account's currency.
 PromiseInput = tuple[date, int | str]
@@ -47,8 +65,17 @@ def contact_record(
     notes: str,
     promise: Sequence[PromiseInput] | None,
     as_of: date,
+    acknowledged_reasons: Sequence[str] = (),
 ) -> ContactLine:
     """Record one contact on an account; with the outcome "promise", the promise to pay made in it.
+
+    An outbound call, SMS, email or letter is first put to the contact gate. When the gate refuses
+    it, the contact is recorded only if `acknowledged_reasons` holds every reason the gate gives
+    (the agent read the warning and went ahead): the warning and its acknowledgement are written on
+    the contact's notes, its contact attempt and the audit row. Every call, SMS, email and letter,
+    inbound or outbound, is recorded as a contact attempt for the gate to count; a call with an
+    outcome in CONVERSATION_OUTCOMES is a conversation. The first outbound call within seven days
+    of a contact with the outcome "callback" is made at the customer's request.
 
     A promise is one or several dated amounts in the account's currency: each more than zero,
     due on or after `as_of` and within a year, no two on one date, at most twelve. Amounts are
@@ -56,8 +83,9 @@ def contact_record(
     The contact, the promise and an audit row are written together, or nothing is.
 
     Raises AccountNotFound, ContactNotAllowed (field "agent"), InvalidContact (field "channel",
-    "direction", "outcome", "at", "next_action_date" or "notes") and InvalidPromise (field
-    "promise" or "promise.<index>.date" / "promise.<index>.amount", counting from 0).
+    "direction", "outcome", "at", "next_action_date" or "notes"), InvalidPromise (field
+    "promise" or "promise.<index>.date" / "promise.<index>.amount", counting from 0) and
+    ContactNotPermitted (field "acknowledged_reasons", carrying the gate's reasons).
     """
     if not contact_may_record(agent):
         raise ContactNotAllowed("agent: an auditor may read contacts but not record them", field="agent")
@@ -75,6 +103,18 @@ def contact_record(
     if len(notes) > MAX_NOTES:
         raise InvalidContact(f"notes: at most {MAX_NOTES} characters", field="notes")
     lines = _promise_check(promise, outcome=outcome, currency=contract.currency, as_of=as_of)
+    gated = channel in GATED_CHANNELS
+    requested = gated and channel == Channel.CALL and direction == Direction.OUTBOUND
+    requested = requested and _callback_pending(contract_id=contract.pk, at=at)
+    warning: tuple[str, ...] = ()
+    if gated and direction == Direction.OUTBOUND:
+        warning = _gate_warning(
+            contract_id=contract.pk,
+            channel=channel,
+            at=at,
+            purpose="callback" if requested else "collection",
+            acknowledged_reasons=acknowledged_reasons,
+        )
 
     with transaction.atomic():
         contact = Contact.objects.create(
@@ -85,8 +125,19 @@ def contact_record(
             outcome=outcome,
             agent=agent,
             next_action_date=next_action_date,
-            notes=notes,
+            notes=_with_warning(notes, warning),
         )
+        if gated:
+            contact_attempt_record(
+                contract_id=contract.pk,
+                channel=channel,
+                direction=direction,
+                at=at,
+                conversation=channel == Channel.CALL and outcome in CONVERSATION_OUTCOMES,
+                at_customer_request=requested,
+                source="agent",
+                acknowledged_reasons=warning,
+            )
         promised = None
         if lines:
             made = Promise.objects.create(
@@ -108,9 +159,57 @@ def contact_record(
             object_type="collections.contact",
             object_id=contact.pk,
             at=at,
-            after={"account_number": contract.account_number, **plain(recorded)},
+            after={
+                "account_number": contract.account_number,
+                **plain(recorded),
+                **({"contact_gate": {"refused": list(warning), "acknowledged": True}} if warning else {}),
+            },
         )
     return recorded
+
+
+def _gate_warning(
+    *, contract_id: int, channel: str, at: datetime, purpose: str, acknowledged_reasons: Sequence[str]
+) -> tuple[str, ...]:
+    """The gate's reasons when it refuses and the agent acknowledged them all; () when it allows.
+
+    Raises ContactNotPermitted when it refuses and a reason was not acknowledged."""
+    permission = contact_permission(contract_id=contract_id, channel=channel, at=at, purpose=purpose)
+    if permission.allowed:
+        return ()
+    if not set(permission.reasons) <= set(acknowledged_reasons):
+        raise ContactNotPermitted(
+            "acknowledged_reasons: the contact gate refuses this contact now — "
+            + "; ".join(permission.reasons)
+            + ". Acknowledge these reasons to record it anyway",
+            reasons=permission.reasons,
+        )
+    return permission.reasons
+
+
+def _with_warning(notes: str, warning: tuple[str, ...]) -> str:
+    if not warning:
+        return notes
+    acknowledged = "Contact gate warning acknowledged: " + "; ".join(warning)
+    return f"{notes}\n\n{acknowledged}" if notes else acknowledged
+
+
+def _callback_pending(*, contract_id: int, at: datetime) -> bool:
+    """Whether the customer asked to be called back in the last seven days and no outbound call
+    has been made since."""
+    asked = (
+        Contact.objects.filter(
+            contract_id=contract_id, outcome=Outcome.CALLBACK, at__gte=at - CALLBACK_CONSENT, at__lte=at
+        )
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if asked is None:
+        return False
+    return not Contact.objects.filter(
+        contract_id=contract_id, channel=Channel.CALL, direction=Direction.OUTBOUND, at__gt=asked, at__lte=at
+    ).exists()
 
 
 def _choice_check(field: str, value: str, known: list[str]) -> None:

@@ -11,6 +11,7 @@ A hold older than HOLD_TIMEOUT counts as free: an agent who went home does not s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -31,9 +32,13 @@ from recoup.collections.errors import (
 )
 from recoup.collections.models import Contact, Queue, Strategy, WorkItem
 from recoup.collections.strategies import strategy_check
+from recoup.compliance.queries import contact_permission
+from recoup.portfolio.models import Contract
 
 HOLD_TIMEOUT = timedelta(minutes=30)
 TAKE_ATTEMPTS = 5
+# Candidates the contact gate may refuse in one Get next before it says there is nothing to work.
+GATE_TRIES = 50
 WORKING_ROLES = frozenset({Role.AGENT.value, Role.TEAM_LEADER.value})
 MANAGING_ROLES = frozenset({Role.TEAM_LEADER.value, Role.HEAD_OF_CREDIT.value, Role.ADMINISTRATOR.value})
 BOARD_ROLES = MANAGING_ROLES | {Role.AUDITOR.value}
@@ -77,7 +82,9 @@ def work_next(*, agent: User, at: datetime) -> WorkTaken:
     taking it, when it counts as done and the next is taken); else the items a team leader
     assigned to them; else their queues (every queue when they belong to none), unpaused, higher
     queue priority first, then rank. Skips items whose next-action date is after today and
-    customers outside calling hours (08:00–21:00 their time) now.
+    customers outside calling hours (08:00–21:00 their time) now, in SQL; then asks the contact
+    gate about the one candidate and, when it refuses a call now (a flag, the call limits, no
+    number to call), skips to the next, at most GATE_TRIES of them.
 
     Raises WorkNotPermitted (field "agent"), NothingToWork.
     """
@@ -85,15 +92,16 @@ def work_next(*, agent: User, at: datetime) -> WorkTaken:
         raise WorkNotPermitted(f"agent: a {agent.role} does not take work from the queues", field="agent")
     today = timezone.localdate(at)
     zones = sorted(callable_time_zones(at=at))
+    refused: dict[int, tuple[int, str]] = {}  # item id: (contract id, the gate's first reason)
     for _ in range(TAKE_ATTEMPTS):
         with transaction.atomic():
             held = _own_hold(agent=agent, at=at, today=today)
             if held is not None:
                 return held
             _stale_holds_release(agent=agent, at=at)
-            candidate = _candidate(agent=agent, today=today, zones=zones)
+            candidate = _gated_candidate(agent=agent, today=today, zones=zones, at=at, refused=refused)
             if candidate is None:
-                raise NothingToWork(_nothing_message(agent=agent, today=today))
+                raise NothingToWork(_nothing_message(agent=agent, today=today, refused=refused))
             item_id, how = candidate
             taken = WorkItem.objects.filter(pk=item_id, held_by__isnull=True).update(
                 held_by=agent, held_at=at
@@ -103,7 +111,35 @@ def work_next(*, agent: User, at: datetime) -> WorkTaken:
     raise NothingToWork("nothing could be taken: other agents took every candidate; try again")
 
 
-def _nothing_message(*, agent: User, today: date) -> str:
+def _gated_candidate(
+    *, agent: User, today: date, zones: list[str], at: datetime, refused: dict[int, tuple[int, str]]
+) -> tuple[int, str] | None:
+    """The best candidate the contact gate allows a call to now; those it refuses go in `refused`."""
+    while len(refused) < GATE_TRIES:
+        candidate = _candidate(agent=agent, today=today, zones=zones, skip=sorted(refused))
+        if candidate is None:
+            return None
+        item_id, how, contract_id = candidate
+        permission = contact_permission(contract_id=contract_id, channel="call", at=at)
+        if permission.allowed:
+            return item_id, how
+        refused[item_id] = (contract_id, permission.reasons[0])
+    return None
+
+
+def _nothing_message(*, agent: User, today: date, refused: dict[int, tuple[int, str]]) -> str:
+    if refused:
+        numbers = dict(
+            Contract.objects.filter(pk__in=[c for c, _ in refused.values()]).values_list(
+                "pk", "account_number"
+            )
+        )
+        examples = "; ".join(f"{numbers.get(c, c)}: {reason}" for c, reason in list(refused.values())[:3])
+        more = "" if len(refused) < GATE_TRIES else f" (stopped after {GATE_TRIES})"
+        return (
+            f"nothing to work now: the contact gate refused a call now to {len(refused)} "
+            f"account{'s' if len(refused) != 1 else ''}{more} — {examples}"
+        )
     if _candidate(agent=agent, today=today, zones=None) is not None:
         return (
             "nothing to work now: the accounts left in your queues are outside calling hours "
@@ -152,8 +188,11 @@ def _stale_holds_release(*, agent: User, at: datetime) -> None:
         WorkItem.objects.filter(pk__in=ids, held_at__lt=cutoff).update(held_by=None, held_at=None)
 
 
-def _candidate(*, agent: User, today: date, zones: list[str] | None) -> tuple[int, str] | None:
-    """The best free item for the agent: (id, how), locked on PostgreSQL; None when there is none.
+def _candidate(
+    *, agent: User, today: date, zones: list[str] | None, skip: Sequence[int] = ()
+) -> tuple[int, str, int] | None:
+    """The best free item for the agent but those in `skip`: (id, how, contract id), locked on
+    PostgreSQL; None when there is none.
 
     With `zones` None, calling hours are not looked at and nothing is locked (to say why there is
     nothing to work)."""
@@ -162,30 +201,33 @@ def _candidate(*, agent: User, today: date, zones: list[str] | None) -> tuple[in
     workable = "w.held_by_id IS NULL AND (w.not_before_date IS NULL OR w.not_before_date <= %s) "
     if zones is not None:
         workable += f"AND w.time_zone IN ({', '.join(['%s'] * len(zones))}) "
+    if skip:
+        workable += f"AND w.id NOT IN ({', '.join(['%s'] * len(skip))}) "
     locking = zones is not None and connection.features.has_select_for_update_skip_locked
     lock = " FOR UPDATE OF w SKIP LOCKED" if locking else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT w.id FROM collections_workitem w JOIN collections_queue q ON q.id = w.queue_id "  # noqa: S608
+            "SELECT w.id, w.contract_id FROM collections_workitem w "  # noqa: S608
+            "JOIN collections_queue q ON q.id = w.queue_id "
             f"WHERE w.assigned_to_id = %s AND NOT q.paused AND {workable}"
             f"ORDER BY q.priority DESC, w.rank DESC, w.id LIMIT 1{lock}",
-            [agent.pk, today, *(zones or ())],
+            [agent.pk, today, *(zones or ()), *skip],
         )
         row = cursor.fetchone()
         if row is not None:
-            return int(row[0]), "assigned"
+            return int(row[0]), "assigned", int(row[1])
         for queue_ids in _queue_tiers(agent):
             marks = ", ".join(["%s"] * len(queue_ids))
             # Served by the partial index work_item_free (queue, -rank, id) WHERE held_by IS NULL.
             cursor.execute(
-                "SELECT w.id FROM collections_workitem w "  # noqa: S608
+                "SELECT w.id, w.contract_id FROM collections_workitem w "  # noqa: S608
                 f"WHERE w.queue_id IN ({marks}) AND (w.assigned_to_id IS NULL OR w.assigned_to_id = %s) "
                 f"AND {workable}ORDER BY w.rank DESC, w.id LIMIT 1{lock.replace(' OF w', '')}",
-                [*queue_ids, agent.pk, today, *(zones or ())],
+                [*queue_ids, agent.pk, today, *(zones or ()), *skip],
             )
             row = cursor.fetchone()
             if row is not None:
-                return int(row[0]), "queue"
+                return int(row[0]), "queue", int(row[1])
     return None
 
 

@@ -19,6 +19,10 @@ class PolicyNotFound(ComplianceError):
     """No rule pack covers the account (each served country has a default, seeded with the tables)."""
 
 
+class InvalidMoment(ComplianceError):
+    """A moment that is not an ISO 8601 date and time with its UTC offset."""
+
+
 class InvalidAttempt(ComplianceError):
     """A contact attempt with a missing or impossible value (direction, moment, source, phone)."""
 

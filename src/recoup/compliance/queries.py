@@ -11,10 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.db.models import Q
+
 from recoup.compliance.calling_hours import JURISDICTION_ZONE_SETS
 from recoup.compliance.errors import PolicyNotFound, UnknownChannel, UnknownPurpose
 from recoup.compliance.frequency import Call, Policy
 from recoup.compliance.models import ChannelOptOut, Collector, ContactAttempt, ContactPolicy
+from recoup.compliance.packs import DEFAULT_PACKS, Pack
 from recoup.compliance.rules import (
     CHANNELS,
     OPT_OUT_CHANNELS,
@@ -36,7 +39,6 @@ from recoup.portfolio.models import Contract
 
 __all__ = [
     "Permission",
-    "PolicyView",
     "account_contact_permission",
     "contact_permission",
     "policy_for",
@@ -45,17 +47,6 @@ __all__ = [
 
 # Calls further back than the longest window, plus a day either side for the customer's zone.
 _ZONE_MARGIN = timedelta(days=2)
-
-
-@dataclass(frozen=True)
-class PolicyView:
-    code: str
-    name: str
-    country: str
-    jurisdiction: str
-    product_code: str
-    collector: str
-    policy: Policy
 
 
 @dataclass(frozen=True)
@@ -98,10 +89,8 @@ def _account(*, contract_id: int | None = None, account_number: str = "") -> _Ac
     )
 
 
-def _policy(row: ContactPolicy) -> PolicyView:
-    return PolicyView(
-        code=row.code,
-        name=row.name,
+def _pack(row: ContactPolicy) -> Pack:
+    return Pack(
         country=row.country,
         jurisdiction=row.jurisdiction,
         product_code=row.product_code,
@@ -122,23 +111,28 @@ def _policy(row: ContactPolicy) -> PolicyView:
 
 def policy_for(
     *, country: str, jurisdiction: str, product_code: str, collector: str = Collector.FIRST_PARTY
-) -> PolicyView:
+) -> Pack:
     """The rule pack for an account: the most specific of those matching (product, then
-    jurisdiction, then collector). Every country served has a default pack (seeded), so one matches."""
-    rows = ContactPolicy.objects.filter(
-        country=country,
-        jurisdiction__in=["", jurisdiction],
-        product_code__in=["", product_code],
-        collector__in=["", collector],
-    )
-    best = max(
-        rows,
-        key=lambda r: (bool(r.product_code), bool(r.jurisdiction), bool(r.collector), -r.pk),
-        default=None,
-    )
-    if best is None:
+    jurisdiction, then collector), a row of ContactPolicy taking the place of the default pack with
+    its code. Raises PolicyNotFound (field "country") for a country no pack covers."""
+    where = dict(country=country, jurisdiction=jurisdiction, product_code=product_code, collector=collector)
+    stored = [
+        _pack(row)
+        for row in ContactPolicy.objects.filter(
+            Q(country=country) | Q(code__in=[p.policy.code for p in DEFAULT_PACKS])
+        ).order_by("pk")
+    ]
+    changed = {pack.policy.code for pack in stored}
+    rows = [pack for pack in stored if pack.matches(**where)]
+    defaults = [pack for pack in DEFAULT_PACKS if pack.policy.code not in changed and pack.matches(**where)]
+    # On a tie the row wins over a default, and the older row over the newer.
+    ranked = [(pack.specificity, 1, -n) for n, pack in enumerate(rows)]
+    ranked += [(pack.specificity, 0, -n) for n, pack in enumerate(defaults)]
+    candidates = rows + defaults
+    if not candidates:
         raise PolicyNotFound(f"country: no contact policy for {country!r}", field="country")
-    return _policy(best)
+    best = max(range(len(candidates)), key=lambda i: ranked[i])
+    return candidates[best]
 
 
 def _zones(view: PartyView | None, jurisdiction: str) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from django import forms
 
 from recoup.collections.contacts import MAX_NOTES, MAX_PROMISE_PAYMENTS
 from recoup.collections.models import Channel, Direction, Outcome
+from recoup.compliance.errors import ContactNotPermitted
 from recoup.kernel.errors import DomainError
 from recoup.web.refusals import RefusingForm, choice_field, date_field, number_field
 
@@ -34,6 +35,7 @@ class ContactForm(RefusingForm):
         "outcome": "outcome",
         "next_action_date": "next_action_date",
         "notes": "notes",
+        "acknowledged_reasons": "acknowledge",
     }
     first_field = "channel"
 
@@ -48,6 +50,10 @@ class ContactForm(RefusingForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     currency = forms.CharField(required=False, widget=forms.HiddenInput())
+    # Shown with the contact gate's warning: the agent ticks it to record the contact anyway.
+    acknowledge = forms.BooleanField(
+        label="I have read the warning and record this contact anyway", required=False
+    )
     rows = forms.IntegerField(required=False, widget=forms.HiddenInput())
 
     def __init__(
@@ -58,6 +64,9 @@ class ContactForm(RefusingForm):
             data = {**data, "rows": str(rows)}
         super().__init__(data, **kwargs)
         self.promise_rows = rows
+        # The reasons of the warning shown, sent back with the form as hidden inputs.
+        listed = getattr(data, "getlist", None)
+        self.gate_reasons: tuple[str, ...] = tuple(listed("gate_reasons")) if listed is not None else ()
         self.initial["rows"] = rows
         self._line_rows: list[int] = []
         for row in range(rows):
@@ -107,6 +116,22 @@ class ContactForm(RefusingForm):
             return None
         data = self.cleaned_data
         return [(data[f"promise_{row}_date"], data[f"promise_{row}_amount"]) for row in self._line_rows]
+
+    def acknowledged_reasons(self) -> tuple[str, ...]:
+        """The warning's reasons when the agent ticked the box under it; () otherwise."""
+        return self.gate_reasons if self.cleaned_data.get("acknowledge") else ()
+
+    def warn(self, error: ContactNotPermitted) -> None:
+        """Show the contact gate's warning with the box to tick; a tick given to an earlier warning
+        with other reasons no longer counts."""
+        ticked = bool(self.cleaned_data.get("acknowledge")) and set(error.reasons) <= set(self.gate_reasons)
+        self.gate_reasons = error.reasons
+        self.add_error(
+            "acknowledge",
+            "The contact gate refuses this contact now: tick the box to record it anyway."
+            if not ticked
+            else "The warning changed: read it again and tick the box.",
+        )
 
     def refuse(self, error: DomainError) -> None:
         """Promise errors name lines counted among those given ("promise.1.amount"): shown beside

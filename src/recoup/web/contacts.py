@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from recoup.collections.contact_queries import contact_history
 from recoup.collections.contacts import contact_may_record, contact_record
+from recoup.compliance.errors import ContactNotPermitted
 from recoup.kernel import clock
 from recoup.kernel.errors import DomainError
 from recoup.portfolio.errors import AccountNotFound
@@ -83,9 +84,12 @@ def contact_new(request: HttpRequest, account_number: str) -> HttpResponse:
                 notes=data["notes"],
                 promise=form.promise(),
                 as_of=clock.today(),
+                acknowledged_reasons=form.acknowledged_reasons(),
             )
         except AccountNotFound:
             return not_found(request, account_number)
+        except ContactNotPermitted as warning:
+            form.warn(warning)
         except DomainError as error:
             form.refuse(error)
         else:

@@ -10,7 +10,7 @@ from recoup.access.operations import user_create
 from recoup.arrears.models import ArrearsState
 from recoup.collections.models import Queue, Strategy, WorkItem
 from recoup.collections.work import queue_save, strategy_save
-from recoup.parties.models import Address
+from recoup.parties.models import Address, Phone
 from recoup.portfolio.models import Contract
 from tests.integration.reporting.factories import contract_make
 
@@ -30,8 +30,12 @@ def account_in_arrears(
     jurisdiction: str = "US-TX",
     time_zones: str | None = None,
 ) -> Contract:
-    """A contract and its arrears state after the close of `AS_OF`; with `time_zones`, a home address."""
+    """A contract and its arrears state after the close of `AS_OF`, its customer with a phone to call;
+    with `time_zones`, a home address."""
     contract = contract_make(product=product, jurisdiction=jurisdiction)
+    Phone.objects.create(
+        party=contract.customer, e164="+17135550100", digits_reversed="00105553171", is_primary=True
+    )
     ArrearsState.objects.create(
         contract=contract,
         currency=contract.currency,

@@ -138,10 +138,20 @@ def test_a_portfolio_s_own_pack_wins_over_the_country_s():
         "Portfolio US-RIC: 1 call attempt on 2026-03-16, the most in a day; no call before 2026-03-17",
         "Policy us-ric-gentle: US retail instalment: one call a day",
     )
-    assert policy_for(country="US", jurisdiction="US-TX", product_code="US-LEASE").code == "us-federal"
-    assert policy_for(country="US", jurisdiction="US-TX", product_code="", collector="third_party").code == (
-        "us-federal-third-party"
-    )
+    assert policy_for(country="US", jurisdiction="US-TX", product_code="US-LEASE").policy.code == "us-federal"
+    assert policy_for(
+        country="US", jurisdiction="US-TX", product_code="", collector="third_party"
+    ).policy.code == ("us-federal-third-party")
+
+
+def test_a_row_with_a_default_pack_s_code_replaces_it_and_with_no_rows_the_defaults_still_apply():
+    ContactPolicy.objects.filter(code="us-federal").update(window_attempts_max=5, name="US federal, stricter")
+    stricter = policy_for(country="US", jurisdiction="US-TX", product_code="US-RIC")
+    ContactPolicy.objects.all().delete()
+    emptied = policy_for(country="US", jurisdiction="US-MA", product_code="US-RIC")
+
+    assert (stricter.policy.name, stricter.policy.window_attempts_max) == ("US federal, stricter", 5)
+    assert (emptied.policy.code, emptied.policy.window_attempts_max) == ("us-ma", 2)
 
 
 def test_a_uk_account_gets_the_conc_pack():
