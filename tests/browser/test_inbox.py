@@ -109,3 +109,43 @@ def test_an_agent_opens_a_customers_email_and_answers_it_from_a_template(
     assert email["In-Reply-To"] == "<statement-1@customer.example>"
     assert email["Subject"] == f"Your email about account {demo_book.account_number}"
     assert InboxItem.objects.get().status == "answered"
+
+
+def test_an_agent_links_mail_from_triage_to_the_account_it_is_about(
+    signed_in_page: Page,
+    live_server: LiveServer,
+    demo_book: AccountSummary,
+    dovecot_server: ImapServer,
+    monkeypatch,
+):
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+    settings = MailboxSettings(
+        host=dovecot_server.host,
+        port=dovecot_server.port,
+        user=dovecot_server.user,
+        password=dovecot_server.password,
+        use_ssl=False,
+        folder=dovecot_server.new_folder(),
+    )
+    dovecot_server.append(
+        settings.folder,
+        samples.plain(sender="adviser@debt-charity.example", subject="Our client's finances"),
+        received_at=NOW,
+    )
+    inbox_fetch(at=NOW, mailbox=settings)
+    page = signed_in_page
+    page.goto(f"{live_server.url}/mail/")
+
+    page.get_by_role("link", name="Triage").press("Enter")
+    expect(page).to_have_url(f"{live_server.url}/mail/?status=triage")
+    expect(page.get_by_role("link", name="Triage")).to_have_attribute("aria-current", "page")
+    row = page.locator("#mail-list tbody tr").first
+    expect(row).to_contain_text("adviser@debt-charity.example")
+    row.get_by_role("link", name="Our client's finances").press("Enter")
+    page.get_by_label("Account number").fill(demo_book.account_number)
+    page.get_by_label("Account number").press("Enter")
+
+    expect(page.get_by_role("status")).to_contain_text(f"Linked to account {demo_book.account_number}")
+    expect(page.locator("#mail-facts")).to_contain_text("Awaiting an answer")
+    expect(page.locator("#mail-facts")).to_contain_text("Linked by a person")
+    expect(page.get_by_role("button", name="Mark answered")).to_be_visible()

@@ -317,3 +317,20 @@ def test_a_wrong_password_or_folder_is_reported_and_nothing_is_written(mailbox: 
 
     assert refused.value.field == "RECOUP_INBOX_IMAP_FOLDER"
     assert not MailboxState.objects.exists()
+
+
+def test_a_complaint_in_reply_brings_an_open_items_deadline_forward(mailbox: LiveMailbox):
+    us_account()
+    monday = datetime(2024, 7, 1, 15, tzinfo=UTC)
+    mailbox.deliver(samples.plain(message_id="<m1@x>"), received_at=monday)
+    inbox_fetch(at=monday, mailbox=mailbox.settings)
+    assert InboxItem.objects.get().due_date == date(2024, 7, 3)
+    mailbox.deliver(
+        samples.plain(message_id="<m2@x>", in_reply_to="<m1@x>", body="I am making a complaint."),
+        received_at=monday,
+    )
+
+    inbox_fetch(at=monday, mailbox=mailbox.settings)
+
+    item = InboxItem.objects.get()
+    assert (item.due_date, item.complaint) == (date(2024, 7, 2), True)
