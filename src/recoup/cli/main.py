@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "recoup.cli.contact_permission",
         "may the customer be contacted on a channel now: the contact gate's answer and reasons",
     ),
+    "import-contacts": ("recoup.cli.import_contacts", "load a dialer's call log as contacts, all or nothing"),
     "letters": ("recoup.cli.comms", "the letter run: strategies' letters, emails and SMS after a close"),
     "templates": ("recoup.cli.comms", "letter, email and SMS templates: list, publish a new version"),
     "inbox": ("recoup.cli.inbox", "read the collections mailbox: customers' emails matched to accounts"),
