@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from recoup.access.models import User
+from recoup.api.auth import BearerToken
 from recoup.api.errors import NotPermitted
-from recoup.api.main import BearerToken
 from recoup.comms import operations, queries
 from recoup.comms.errors import SendNotAllowed
 from recoup.kernel import clock

@@ -9,23 +9,13 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import django_auth
 
-from recoup.access.models import User
-from recoup.access.operations import api_token_user
+from recoup.api.auth import BearerToken
 from recoup.api.errors import NotPermitted
 from recoup.collections.errors import ApprovalNotFound, EscalationNotFound
 from recoup.kernel.errors import DomainError
 from recoup.portfolio.errors import AccountNotFound, ScheduleVersionNotFound
-
-
-class BearerToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = api_token_user(token)
-        if user is not None:
-            request.user = user
-        return user
-
 
 api = NinjaAPI(
     title="Recoup API",
@@ -77,23 +67,19 @@ def authentication_error(request: HttpRequest, error: AuthenticationError) -> Ht
     return problem(request, status=401, title="Not signed in", detail="send a bearer token or sign in")
 
 
-from recoup.api import accounts, arrangements, contacts, contracts, escalations, work  # noqa: E402  (routers register on the api above)
+from recoup.api import (  # noqa: E402  (routers register on the api above)
+    accounts,
+    arrangements,
+    comms,
+    compliance,
+    contacts,
+    contracts,
+    escalations,
+    inbox,
+    notices,
+    work,
+)
 
-api.add_router("/", accounts.router)
-api.add_router("/", contracts.router)
-api.add_router("/", contacts.router)
-api.add_router("/", work.router)
-api.add_router("/", arrangements.router)
-api.add_router("/", escalations.router)
-from recoup.api import comms  # noqa: E402
-
-api.add_router("/", comms.router)
-from recoup.api import inbox  # noqa: E402
-
-api.add_router("/", inbox.router)
-from recoup.api import notices  # noqa: E402
-
-api.add_router("/", notices.router)
-from recoup.api import compliance  # noqa: E402
-
-api.add_router("/", compliance.router)
+ROUTERS = (accounts, contracts, contacts, work, arrangements, escalations, comms, inbox, notices, compliance)
+for module in ROUTERS:
+    api.add_router("/", module.router)
