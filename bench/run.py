@@ -138,7 +138,7 @@ def main() -> int:
                             [
                                 kind,
                                 f"{size:,}",
-                                "of which collections after the close",
+                                "of which collections and notices after the close",
                                 f"{after:.2f}",
                                 "",
                                 "",
@@ -182,8 +182,8 @@ def main() -> int:
 
 
 def _collections_seconds(printed: str) -> float | None:
-    """The seconds `recoup cob --json` spent after the close on promises, arrangements, escalations
-    and strategies (None from a version that does not report them)."""
+    """The seconds `recoup cob --json` spent after the close on promises, arrangements, escalations,
+    strategies and (when reported) recording the notices due (None from a version without them)."""
     try:
         summary = json.loads(printed)
     except ValueError:
@@ -191,6 +191,9 @@ def _collections_seconds(printed: str) -> float | None:
     parts = [summary.get(name) for name in ("promises", "arrangements", "escalations", "strategies")]
     if not all(isinstance(part, dict) and "seconds" in part for part in parts):
         return None
+    notices = summary.get("notices")
+    if isinstance(notices, dict) and "seconds" in notices:
+        parts.append(notices)
     return sum(float(part["seconds"]) for part in parts if isinstance(part, dict))
 
 

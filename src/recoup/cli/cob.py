@@ -1,6 +1,7 @@
 """`recoup cob --as-of DATE [--json]`: the nightly close of business, catching up missed dates, then
-the promises to pay and arrangements it settles, the risks it escalates and the strategies that
-place the accounts in arrears in queues."""
+the promises to pay and arrangements it settles, the risks it escalates, the strategies that place
+the accounts in arrears in queues, and the statutory notices its arrears make due (recorded with
+their clocks; `recoup letters run` prints and sends them with the strategies' letters)."""
 
 from __future__ import annotations
 
@@ -20,12 +21,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from recoup.arrears.operations import cob_run
     from recoup.collections.close import collections_after_close
+    from recoup.comms.notices.operations import notices_record
 
     started = time.perf_counter()
     progress = _bar if sys.stderr.isatty() and not args.json else None
     at = datetime.now(tz=UTC)
     result = cob_run(as_of=args.as_of, at=at, progress=progress)
     collections = collections_after_close(as_of=args.as_of, dates=result.dates, at=at)
+    notices_started = time.perf_counter()
+    notices = notices_record(as_of=args.as_of, at=at)
+    collections["notices"] = {**notices, "seconds": round(time.perf_counter() - notices_started, 3)}
     seconds = round(time.perf_counter() - started, 3)
     if args.json:
         print_json(

@@ -1,5 +1,6 @@
-"""`recoup letters run --as-of DATE [--every-days N] [--json]`: send the strategies' letter, email
-and SMS treatments after a close (at most once per account per interval) and say how fast.
+"""`recoup letters run --as-of DATE [--every-days N] [--json]`: send the statutory notices the close
+recorded, then the strategies' letter, email and SMS treatments (at most once per account per
+interval), and say how fast.
 
 `recoup templates list [--channel C] [--json]` prints every template with its version in use;
 `recoup templates publish FILE.json [--by USERNAME]` publishes a new version from a document
@@ -51,10 +52,14 @@ def run(args: argparse.Namespace) -> int:
 
 def _letters_run(args: argparse.Namespace) -> int:
     from recoup.comms.batch import letters_run
+    from recoup.comms.notices.operations import notices_send
     from recoup.kernel import clock
 
     started = time.perf_counter()
-    counts = letters_run(as_of=args.as_of, at=clock.now(), every_days=args.every_days)
+    at = clock.now()
+    # The statutory notices the close recorded go out first: they have clocks running.
+    notices = {f"notices_{key}": value for key, value in notices_send(at=at).items()}
+    counts = {**notices, **letters_run(as_of=args.as_of, at=at, every_days=args.every_days)}
     seconds = time.perf_counter() - started
     per_second = round(counts.get("letter", 0) / seconds, 1) if seconds > 0 else 0.0
     if args.json:

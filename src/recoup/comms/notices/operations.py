@@ -80,12 +80,22 @@ def template_code_for(kind: str, jurisdiction: str) -> str:
 
 
 def notices_issue(*, as_of: date, at: datetime) -> dict[str, int]:
-    """After the close of `as_of`: record the notices the arrears state makes due (batch.notices_select)
-    and send every notice of the nightly kinds still due, each as a letter.
+    """After the close of `as_of`: record the notices the arrears state makes due and send every
+    notice of the nightly kinds still due, each as a letter (notices_record, then notices_send).
 
-    Returns how many of each kind were recorded, how many went out, how many are held back (the gate
-    refused, no postal address, missing content) and how many due ones were cancelled because the
-    account is no longer in arrears. Running it again for the same date records and sends nothing new.
+    Running it again for the same date records and sends nothing new.
+    """
+    recorded = notices_record(as_of=as_of, at=at)
+    return {**recorded, **notices_send(at=at)}
+
+
+def notices_record(*, as_of: date, at: datetime) -> dict[str, int]:
+    """Record, set-based, the notices the arrears state makes due after the close of `as_of`
+    (batch.notices_select), and cancel the due ones of accounts no longer in arrears.
+
+    The close of business runs this, so that every notice's clock starts with the night its trigger
+    is met; the letters themselves go out with the print run (notices_send). Returns how many of
+    each kind were recorded and how many due ones were cancelled.
     """
     with transaction.atomic(), connection.cursor() as cursor:
         selected = batch.notices_select(cursor, connection.vendor, as_of)
@@ -98,18 +108,35 @@ def notices_issue(*, as_of: date, at: datetime) -> dict[str, int]:
             hold_reason="the account is no longer in arrears",
             status_changed_at=at,
         )
+        counts = {kind: int((selected["kind"] == kind).sum()) for kind in _NIGHTLY}
+        counts |= {"recorded": recorded, "cancelled": cancelled_count}
+        audit_record(
+            actor=None,
+            action="notices.record",
+            object_type="comms_notices.notice",
+            object_id=as_of.isoformat(),
+            at=at,
+            after=counts,
+        )
+    return counts
+
+
+def notices_send(*, at: datetime) -> dict[str, int]:
+    """Send, each as a letter, every notice of the nightly kinds still due; a refusal (the gate, no
+    postal address, missing content) holds one back with the reason, and the next run tries again.
+    Returns how many went out and how many are held back."""
     due = list(Notice.objects.filter(status=NoticeStatus.DUE, by_rule=True, kind__in=_NIGHTLY).order_by("pk"))
     sent, held = _notices_send(due, at=at, by=None)
-    counts = {kind: int((selected["kind"] == kind).sum()) for kind in _NIGHTLY}
-    counts |= {"recorded": recorded, "sent": sent, "held": held, "cancelled": cancelled_count}
-    audit_record(
-        actor=None,
-        action="notices.issue",
-        object_type="comms_notices.notice",
-        object_id=as_of.isoformat(),
-        at=at,
-        after=counts,
-    )
+    counts = {"sent": sent, "held": held}
+    if due:
+        audit_record(
+            actor=None,
+            action="notices.send",
+            object_type="comms_notices.notice",
+            object_id=at.date().isoformat(),
+            at=at,
+            after=counts,
+        )
     return counts
 
 

@@ -1,14 +1,16 @@
 """The nightly issue of statutory notices after the close: exactly the accounts the rules name,
 sent as letters through comms with the statutory purpose, and nothing more on a second run."""
 
+import json
 from datetime import UTC, date, datetime
 
 import pytest
 
 from recoup.access.models import AuditEvent
+from recoup.cli.main import main
 from recoup.comms.models import SentItem
 from recoup.comms.notices.models import Notice
-from recoup.comms.notices.operations import notices_issue
+from recoup.comms.notices.operations import notices_issue, notices_record
 from recoup.comms.notices.queries import notices_of
 from tests.integration.comms.notices.helpers import account, in_arrears
 
@@ -123,7 +125,8 @@ def test_a_second_run_for_the_same_date_sends_nothing():
         "cancelled": 0,
     }
     assert SentItem.objects.count() == 3
-    assert AuditEvent.objects.filter(action="notices.issue").count() == 2
+    assert AuditEvent.objects.filter(action="notices.record").count() == 2
+    assert AuditEvent.objects.filter(action="notices.send").count() == 1
 
 
 def test_the_uk_notice_repeats_within_six_months_while_the_customer_stays_behind():
@@ -175,3 +178,22 @@ def test_a_notice_lacking_the_customers_address_is_held_naming_it_and_retried():
     retried = notices_issue(as_of=date(2026, 5, 16), at=night(date(2026, 5, 16)))
     assert (retried["recorded"], retried["sent"]) == (0, 1)
     assert Notice.objects.get().status == "sent"
+
+
+def test_the_close_records_a_notice_due_with_its_clock_and_the_print_run_sends_it(capsys):
+    loan = account("US-KS")
+    in_arrears(loan, oldest_unpaid=date(2026, 4, 10), arrears_minor=30_000)
+
+    recorded = notices_record(as_of=date(2026, 4, 20), at=night(date(2026, 4, 20)))
+
+    (due,) = notices_of(contract_id=loan.contract_id)
+    assert (recorded["recorded"], due.status, due.trigger_date) == (1, "due", date(2026, 4, 10))
+    assert not SentItem.objects.exists()
+
+    code = main(["letters", "run", "--as-of", "2026-04-20", "--json"])
+
+    out = json.loads(capsys.readouterr().out)
+    assert (code, out["notices_sent"], out["notices_held"]) == (0, 1, 0)
+    (sent,) = notices_of(contract_id=loan.contract_id)
+    assert sent.status == "sent"
+    assert SentItem.objects.get(pk=sent.sent_item_id).purpose == "statutory_notice"
