@@ -117,19 +117,22 @@ def current_version(*, code: str, channel: str, language: str) -> models.Templat
     )
 
 
-_WORDINGS: dict[int, Wording] = {}
+_WORDINGS: dict[tuple[str, str, str, tuple[str, ...]], Wording] = {}
 
 
 def wording_of(version: models.TemplateVersion) -> Wording:
-    """Versions never change once published, so each is parsed once per process."""
-    wording = _WORDINGS.get(version.pk)
+    """Each wording is parsed once per process. Keyed by what is parsed, not by the version's id: an
+    id can come back for other words (a database restored or emptied and filled again)."""
+    channel = version.template.channel
+    fields = tuple(sorted(version.context_fields or ()))
+    key = (channel, version.subject, version.body, fields)
+    wording = _WORDINGS.get(key)
     if wording is None:
-        channel = version.template.channel
         wording = wording_parse(
             subject=version.subject,
             body=version.body,
             html=channel != models.Channel.SMS,
-            known=ACCOUNT_FIELDS | set(version.context_fields or ()),
+            known=ACCOUNT_FIELDS | set(fields),
         )
-        _WORDINGS[version.pk] = wording
+        _WORDINGS[key] = wording
     return wording
