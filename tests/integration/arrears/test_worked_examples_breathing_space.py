@@ -20,31 +20,9 @@ from recoup.ledger.models import Posting
 from recoup.parties.models import PartyFlag
 from recoup.parties.operations import party_flag_clear, party_flag_set
 from recoup.portfolio.models import Contract
-from tests.integration.factories import book, uk_pcp
 
 AT = datetime(2024, 3, 1, 23, 0, tzinfo=UTC)
 SET_AT = datetime(2024, 4, 10, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def weekly() -> Contract:
-    booked = book(
-        uk_pcp(
-            product_code="UK-HP",
-            cash_price="2600.00",
-            deposit="0",
-            amount_financed="2600.00",
-            balloon="0",
-            apr="9.9",
-            term=52,
-            frequency="weekly",
-            origination_date=date(2024, 3, 29),
-            first_due_date=date(2024, 4, 5),
-        )
-    )
-    contract = Contract.objects.get(pk=booked.contract_id)
-    cob_run(as_of=date(2024, 4, 4), at=AT)
-    return contract
 
 
 def _amounts(contract: Contract, reason: str, code: str) -> dict[int | None, int]:
