@@ -23,18 +23,13 @@ The rule (the lender's service standard; no statute sets one for ordinary collec
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-import holidays
-
-from recoup.parties.timezones import US_STATE_ZONES
+from recoup.comms.calendars import business_days_after, day_end, local_zone
 
 ANSWER_BUSINESS_DAYS = 2
 COMPLAINT_BUSINESS_DAYS = 1
-_LONDON = "Europe/London"
-_UK_NATIONS = frozenset({"ENG", "SCT", "WLS", "NIR"})
 
 
 @dataclass(frozen=True)
@@ -45,37 +40,8 @@ class Deadline:
 
 
 def jurisdiction_zone(jurisdiction: str) -> str:
-    country, _, region = jurisdiction.partition("-")
-    if country == "US" and region in US_STATE_ZONES:
-        return US_STATE_ZONES[region][0]
-    if country == "GB":
-        return _LONDON
-    return "UTC"
-
-
-@lru_cache(maxsize=256)
-def _holidays(jurisdiction: str, year: int) -> frozenset[date]:
-    country, _, region = jurisdiction.partition("-")
-    if country == "US" and region in US_STATE_ZONES:
-        table = holidays.country_holidays("US", subdiv=region, years=year)
-    elif country == "GB" and region in _UK_NATIONS:
-        table = holidays.country_holidays("GB", subdiv=region, years=year)
-    else:
-        return frozenset()
-    return frozenset(table.keys())
-
-
-def business_day(day: date, *, jurisdiction: str) -> bool:
-    return day.weekday() < 5 and day not in _holidays(jurisdiction, day.year)
-
-
-def business_days_after(day: date, count: int, *, jurisdiction: str) -> date:
-    """The `count`th business day after `day` (which never counts itself)."""
-    while count > 0:
-        day += timedelta(days=1)
-        if business_day(day, jurisdiction=jurisdiction):
-            count -= 1
-    return day
+    """The zone the account's days are reckoned in; UTC for mail not yet matched to an account."""
+    return local_zone(jurisdiction) if jurisdiction else "UTC"
 
 
 def response_deadline(*, received_at: datetime, jurisdiction: str, complaint: bool) -> Deadline:
@@ -84,6 +50,6 @@ def response_deadline(*, received_at: datetime, jurisdiction: str, complaint: bo
     zone = ZoneInfo(jurisdiction_zone(jurisdiction))
     received_date = received_at.astimezone(zone).date()
     days = COMPLAINT_BUSINESS_DAYS if complaint else ANSWER_BUSINESS_DAYS
-    due_date = business_days_after(received_date, days, jurisdiction=jurisdiction)
-    due_at = datetime.combine(due_date + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
+    due_date = business_days_after(received_date, days, jurisdiction)
+    due_at = day_end(due_date, str(zone))
     return Deadline(due_date=due_date, due_at=due_at, business_days=days)

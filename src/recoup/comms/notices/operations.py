@@ -23,11 +23,11 @@ from django.db.models import Q
 from recoup.access.models import User
 from recoup.access.operations import audit_record
 from recoup.arrears.models import ArrearsState
+from recoup.comms.calendars import local_date, local_zone
 from recoup.comms.context import AccountFacts, account_facts
 from recoup.comms.formats import date_text, money_text
 from recoup.comms.notices import batch
 from recoup.comms.notices import content as elements
-from recoup.comms.notices.calendars import local_date, local_zone
 from recoup.comms.notices.errors import NoticeNotAllowed, UnknownNoticeKind
 from recoup.comms.notices.models import Notice, NoticeKind, NoticeStatus
 from recoup.comms.notices.queries import NoticeView, notice_view

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from recoup.comms.notices.calendars import (
+from recoup.comms.calendars import (
     business_day_on_or_after,
     business_day_on_or_before,
     business_days_after,

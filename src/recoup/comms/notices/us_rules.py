@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from recoup.comms.notices.calendars import business_day_on_or_after, business_day_on_or_before
+from recoup.comms.calendars import business_day_on_or_after, business_day_on_or_before
 from recoup.comms.notices.errors import NoticeNotAllowed, UnknownNoticeKind
 from recoup.comms.notices.timing import Timing
 

@@ -1,4 +1,5 @@
-"""Business days and local deadlines for the notices' clocks. Pure: no Django, no clock.
+"""Business days and local deadlines, for the notices' clocks and the mailbox's answer deadlines.
+Pure: no Django, no clock.
 
 Which days count:
 - United States: a business day is Monday to Friday that is neither a federal holiday nor a
@@ -36,6 +37,8 @@ def _holiday_table(jurisdiction: str, year: int) -> frozenset[date]:
         return frozenset(holidays.country_holidays("US", subdiv=region or None, years=year).keys())
     if country == "GB":
         return frozenset(holidays.country_holidays("GB", subdiv=region or "ENG", years=year).keys())
+    if not jurisdiction:  # mail not yet matched to an account: weekends only
+        return frozenset()
     raise ValueError(f"no business-day calendar for jurisdiction {jurisdiction!r}")
 
 

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from recoup.comms.notices.calendars import (
+from recoup.comms.calendars import (
     business_day,
     business_day_on_or_after,
     business_day_on_or_before,
