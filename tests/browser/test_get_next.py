@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from recoup.collections.calling_hours import callable_time_zones
 from recoup.collections.models import Queue, Strategy, WorkItem
+from recoup.compliance.calling_hours import callable_time_zones
 from recoup.kernel import clock
 from recoup.parties.models import Address
 from recoup.portfolio.demo import DEMO_PASSWORD

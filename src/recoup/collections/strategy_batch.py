@@ -15,10 +15,10 @@ from typing import Any
 import polars as pl
 from django.db import connection, transaction
 
-from recoup.collections.calling_hours import JURISDICTION_ZONE_SETS
 from recoup.collections.errors import InvalidStrategy
 from recoup.collections.models import Strategy
 from recoup.collections.strategies import ACCOUNT_SCHEMA, StrategySpec, rules_parse, strategies_assign
+from recoup.compliance.calling_hours import JURISDICTION_ZONE_SETS
 from recoup.kernel import bulk
 
 WORK = "collections_workitem"

@@ -21,7 +21,6 @@ from django.utils import timezone
 
 from recoup.access.models import Role, User
 from recoup.access.operations import audit_record
-from recoup.collections.calling_hours import callable_time_zones
 from recoup.collections.errors import (
     NothingToWork,
     QueueNotFound,
@@ -32,6 +31,7 @@ from recoup.collections.errors import (
 )
 from recoup.collections.models import Contact, Queue, Strategy, WorkItem
 from recoup.collections.strategies import strategy_check
+from recoup.compliance.calling_hours import callable_time_zones
 from recoup.compliance.queries import contact_permission
 from recoup.portfolio.models import Contract
 

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from recoup.collections.calling_hours import (
+from recoup.compliance.calling_hours import (
     JURISDICTION_ZONE_SETS,
     ZONE_SETS,
     callable_time_zones,
