@@ -52,7 +52,8 @@ def letters_run(*, as_of: date, at: datetime, every_days: int | None = None) -> 
     gate) and "refused: <reason>" for each reason, "no_address" and "failed". Raises
     InvalidLetterRun (field "every_days" or "treatments") for impossible settings.
     """
-    every_days = DEFAULT_EVERY_DAYS if every_days is None else every_days
+    if every_days is None:
+        every_days = int(getattr(settings, "RECOUP_LETTER_RUN_EVERY_DAYS", DEFAULT_EVERY_DAYS))
     if every_days < 1:
         raise InvalidLetterRun("every_days: the interval is at least one day", field="every_days")
     treatments = letter_run_treatments()

@@ -66,6 +66,16 @@ def test_a_second_run_within_the_interval_sends_nothing_and_one_after_it_sends_a
     assert SentItem.objects.count() == 6
 
 
+def test_the_interval_comes_from_the_settings_when_the_run_names_none(placed, settings):
+    settings.RECOUP_LETTER_RUN_EVERY_DAYS = 3
+    letters_run(as_of=AS_OF, at=AT)
+
+    again = letters_run(as_of=AS_OF + timedelta(days=2), at=AT + timedelta(days=2))
+    later = letters_run(as_of=AS_OF + timedelta(days=3), at=AT + timedelta(days=3))
+
+    assert (again["selected"], later["selected"]) == (0, 3)
+
+
 def test_an_account_the_gate_refuses_is_skipped_and_counted_with_its_reason(placed):
     written, _, _ = placed
     party_flag_set(party=written[0].customer, kind="deceased", set_date=AS_OF, at=AT, set_by=None)
