@@ -58,7 +58,11 @@ def test_an_agent_sees_the_breathing_space_warning_and_must_tick_it_to_log_the_c
     expect(tick).not_to_be_checked()
     expect(panel.get_by_text("No contacts recorded yet.")).to_be_visible()
 
+    # The first refusal already says "tick the box": wait until this submission's answer has replaced
+    # the form, or the tick below could land on the form about to be replaced.
+    panel.locator("#contact-form").evaluate("form => { form.dataset.answered = 'no'; }")
     panel.get_by_role("button", name="Record contact").click()
+    expect(panel.locator("#contact-form:not([data-answered])")).to_be_attached()
     expect(panel.get_by_role("alert", name="Contact gate warning")).to_contain_text("tick the box")
     expect(panel.get_by_text("No contacts recorded yet.")).to_be_visible()
 
