@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "recoup.comms",
     "recoup.comms.notices",
     "recoup.comms.inbox",
+    "recoup.payments",
+    "recoup.payments.statements",
     "recoup.web",
 ]
 
