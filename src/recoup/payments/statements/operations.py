@@ -1,0 +1,426 @@
+"""Importing a bank statement file: recorded once, matched, allocated and journaled in one transaction.
+
+A file is known by the SHA-256 of its bytes and each statement by (bank account, statement id),
+both UNIQUE: a second import of the same file, or two imports racing, find the row taken and post
+nothing (the loser of a race waits on the winner's insert and then sees it). A refused file posts
+nothing. Credits matched to an account are allocated through the ledger's waterfall in bulk;
+debits that return an earlier credit reverse its receipts; the rest waits in the unapplied-cash
+queue for an agent.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+import polars as pl
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max, Q
+
+from recoup.access.models import User
+from recoup.arrears.models import CobRun
+from recoup.collections.promise_evaluation import promises_evaluate
+from recoup.kernel import bulk
+from recoup.kernel.money import CURRENCY_EXPONENTS
+from recoup.ledger import operations as ledger
+from recoup.ledger.models import Receipt, ReceiptStatus
+from recoup.payments.statements import batch, matching
+from recoup.payments.statements.models import (
+    AgentAction,
+    LineStatus,
+    Statement,
+    StatementFile,
+    StatementLine,
+)
+from recoup.payments.statements.parsed import Direction, ParsedFile, ParsedLine, StatementFileRefused
+
+RETURN_REASON = "payment_returned"
+LINE_TABLE = "payments_statements_statementline"
+MAX_REFERENCE = 140
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did. `duplicate`: the file (or every statement in it) was imported before,
+    and nothing was posted now."""
+
+    file: str
+    format: str
+    lines: int
+    credits: int
+    debits: int
+    credit_total: Decimal
+    debit_total: Decimal
+    matched: int
+    unmatched: int
+    posted_total: Decimal
+    duplicate: bool
+    returned: int = 0
+    statement_file_id: int | None = None
+    skipped_statements: tuple[str, ...] = field(default_factory=tuple)
+
+
+class _NothingNew(Exception):
+    """Every statement of the file was imported before: undo the file's row too."""
+
+
+def statement_file_import(
+    *, parsed: ParsedFile, data: bytes, file_name: str, at: datetime, by: User | None = None
+) -> ImportResult:
+    """Record, match, allocate and journal a parsed file whose bytes are `data`.
+
+    Raises StatementFileRefused (a currency Recoup does not keep, naming the line).
+    """
+    _currencies_check(parsed, file_name)
+    digest = hashlib.sha256(data).hexdigest()
+    credits = [line for line in parsed.lines if line.direction == Direction.CREDIT]
+    debits = [line for line in parsed.lines if line.direction == Direction.DEBIT]
+    duplicate = ImportResult(
+        file=file_name,
+        format=str(parsed.format),
+        lines=len(parsed.lines),
+        credits=len(credits),
+        debits=len(debits),
+        credit_total=_decimal_total(credits),
+        debit_total=_decimal_total(debits),
+        matched=0,
+        unmatched=0,
+        posted_total=_decimal_total([]),
+        duplicate=True,
+    )
+    try:
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    record = StatementFile.objects.create(
+                        sha256=digest,
+                        format=str(parsed.format),
+                        file_id=parsed.file_id[:140],
+                        name=file_name[:255],
+                        imported_at=at,
+                        imported_by=by,
+                        line_count=len(parsed.lines),
+                        credit_count=len(credits),
+                        debit_count=len(debits),
+                        credit_total=duplicate.credit_total,
+                        debit_total=duplicate.debit_total,
+                    )
+            except IntegrityError:
+                return duplicate
+            statements, skipped = _statements_record(record, parsed)
+            if not statements:
+                raise _NothingNew
+            posted = _lines_post(statements, at=at)
+            returned = _returns_apply(record, at=at, by=by)
+            record.matched_count = posted.matched
+            record.unmatched_count = posted.unmatched
+            record.posted_total = posted.posted_total
+            record.save(update_fields=["matched_count", "unmatched_count", "posted_total"])
+            return dataclasses.replace(
+                duplicate,
+                matched=posted.matched,
+                unmatched=posted.unmatched,
+                posted_total=posted.posted_total,
+                duplicate=False,
+                returned=returned,
+                statement_file_id=record.pk,
+                skipped_statements=tuple(skipped),
+            )
+    except _NothingNew:
+        return duplicate
+
+
+def _currencies_check(parsed: ParsedFile, file_name: str) -> None:
+    for statement in parsed.statements:
+        for line in statement.lines:
+            if line.currency not in CURRENCY_EXPONENTS:
+                raise StatementFileRefused(
+                    f"currency {line.currency!r} is not one Recoup keeps",
+                    file=file_name,
+                    location=line.location,
+                )
+
+
+def _decimal_total(lines: Sequence[ParsedLine]) -> Decimal:
+    total = Decimal("0.00")
+    for line in lines:
+        total += Decimal(line.amount_minor).scaleb(-CURRENCY_EXPONENTS[line.currency])
+    return total
+
+
+def _statements_record(
+    record: StatementFile, parsed: ParsedFile
+) -> tuple[list[tuple[Statement, tuple[ParsedLine, ...]]], list[str]]:
+    """Insert each statement in its own savepoint: one already imported (by this file's twin, or by
+    a process racing us, which we wait for) is skipped, not posted twice."""
+    recorded: list[tuple[Statement, tuple[ParsedLine, ...]]] = []
+    skipped: list[str] = []
+    for parsed_statement in parsed.statements:
+        credits = [line for line in parsed_statement.lines if line.direction == Direction.CREDIT]
+        debits = [line for line in parsed_statement.lines if line.direction == Direction.DEBIT]
+        try:
+            with transaction.atomic():
+                statement = Statement.objects.create(
+                    file=record,
+                    account_id=parsed_statement.account_id,
+                    statement_id=parsed_statement.statement_id,
+                    currency=parsed_statement.currency,
+                    statement_date=parsed_statement.statement_date,
+                    opening_balance_minor=parsed_statement.opening_balance_minor,
+                    closing_balance_minor=parsed_statement.closing_balance_minor,
+                    credit_count=len(credits),
+                    debit_count=len(debits),
+                    credit_total_minor=sum(line.amount_minor for line in credits),
+                    debit_total_minor=sum(line.amount_minor for line in debits),
+                )
+        except IntegrityError:
+            skipped.append(f"{parsed_statement.account_id}/{parsed_statement.statement_id}")
+            continue
+        recorded.append((statement, parsed_statement.lines))
+    return recorded, skipped
+
+
+@dataclass(frozen=True)
+class _Posted:
+    matched: int
+    unmatched: int
+    posted_total: Decimal
+
+
+def _lines_post(statements: list[tuple[Statement, tuple[ParsedLine, ...]]], *, at: datetime) -> _Posted:
+    """Match every credit, allocate the matched ones in bulk, and load every line in one insert."""
+    facts = {
+        (statement.pk, position): _facts(line)
+        for statement, lines in statements
+        for position, line in enumerate(lines, start=1)
+        if line.direction == Direction.CREDIT
+    }
+    by_number = batch.candidates_by_number(
+        number for fact in facts.values() for number in matching.numbers_named(fact)
+    )
+    by_name = batch.candidates_by_name(
+        key
+        for fact in facts.values()
+        if not any(number in by_number for number in matching.numbers_named(fact))
+        for key in matching.name_keys(fact.payer_name)
+    )
+    matches = {
+        place: matching.line_match(line=fact, by_number=by_number, by_name=by_name)
+        for place, fact in facts.items()
+    }
+    payments = [
+        batch.Payment(
+            contract_id=match.contract_id,
+            amount_minor=facts[place].amount_minor,
+            currency=facts[place].currency,
+            received_date=facts[place].booking_date,
+            reference=_reference(statement, position, line),
+            idempotency_key=line_key(statement.pk, position),
+        )
+        for statement, lines in statements
+        for position, line in enumerate(lines, start=1)
+        if (place := (statement.pk, position)) in matches
+        and (match := matches[place]).status == matching.MATCHED
+        and match.contract_id is not None
+    ]
+    receipt_ids = batch.receipts_allocate_bulk(payments=payments, at=at)
+    rows = _line_rows(statements, matches, receipt_ids)
+    with connection.cursor() as cursor:
+        bulk.frame_insert(cursor, connection.vendor, LINE_TABLE, rows)
+    matched = sum(1 for match in matches.values() if match.status == matching.MATCHED)
+    posted = Decimal("0.00")
+    for payment in payments:
+        posted += Decimal(payment.amount_minor).scaleb(-CURRENCY_EXPONENTS[payment.currency])
+    return _Posted(matched=matched, unmatched=len(matches) - matched, posted_total=posted)
+
+
+def line_key(statement_pk: int, position: int) -> str:
+    """The idempotency key of the receipt a matched line makes."""
+    return f"statement:{statement_pk}:line:{position}"
+
+
+def _facts(line: ParsedLine) -> matching.LineFacts:
+    return matching.LineFacts(
+        amount_minor=line.amount_minor,
+        currency=line.currency,
+        booking_date=line.booking_date,
+        remittance=line.remittance,
+        customer_reference=line.customer_reference,
+        payer_name=line.payer_name,
+    )
+
+
+def _reference(statement: Statement, position: int, line: ParsedLine) -> str:
+    reference = (
+        line.bank_reference
+        or line.customer_reference
+        or f"statement {statement.statement_id} line {position}"
+    )
+    return reference[:MAX_REFERENCE]
+
+
+def _line_rows(
+    statements: list[tuple[Statement, tuple[ParsedLine, ...]]],
+    matches: dict[tuple[int, int], matching.Match],
+    receipt_ids: dict[str, int],
+) -> pl.DataFrame:
+    columns: dict[str, list[object]] = {name: [] for name in _LINE_SCHEMA}
+    for statement, lines in statements:
+        for position, line in enumerate(lines, start=1):
+            match = matches.get((statement.pk, position))
+            if match is None:  # a debit: returns are worked out once every line is in
+                status, contract_id, confidence, reason, candidates = (
+                    LineStatus.NOT_CUSTOMER,
+                    None,
+                    None,
+                    "",
+                    "[]",
+                )
+            else:
+                status = LineStatus(match.status)
+                contract_id, confidence, reason = match.contract_id, match.confidence, match.reason
+                candidates = json.dumps(
+                    [
+                        {
+                            "contract_id": c.contract_id,
+                            "account_number": c.account_number,
+                            "confidence": c.confidence,
+                            "reason": c.reason,
+                        }
+                        for c in match.candidates
+                    ]
+                )
+            for name, value in (
+                ("statement_id", statement.pk),
+                ("position", position),
+                ("location", line.location[:140]),
+                ("booking_date", line.booking_date),
+                ("value_date", line.value_date),
+                ("direction", str(line.direction)),
+                ("amount_minor", line.amount_minor),
+                ("currency", line.currency),
+                ("bank_reference", line.bank_reference[:140]),
+                ("customer_reference", line.customer_reference[:140]),
+                ("remittance", line.remittance),
+                ("payer_name", line.payer_name[:200]),
+                ("type_code", line.type_code[:35]),
+                ("return_code", line.return_code[:35]),
+                ("status", str(status)),
+                ("contract_id", contract_id),
+                ("confidence", confidence),
+                ("match_reason", reason[:400]),
+                ("candidates", candidates),
+                ("receipt_id", receipt_ids.get(line_key(statement.pk, position))),
+            ):
+                columns[name].append(value)
+    return pl.DataFrame(columns, schema=_LINE_SCHEMA)
+
+
+_LINE_SCHEMA = {
+    "statement_id": pl.Int64,
+    "position": pl.Int64,
+    "location": pl.Utf8,
+    "booking_date": pl.Date,
+    "value_date": pl.Date,
+    "direction": pl.Utf8,
+    "amount_minor": pl.Int64,
+    "currency": pl.Utf8,
+    "bank_reference": pl.Utf8,
+    "customer_reference": pl.Utf8,
+    "remittance": pl.Utf8,
+    "payer_name": pl.Utf8,
+    "type_code": pl.Utf8,
+    "return_code": pl.Utf8,
+    "status": pl.Utf8,
+    "contract_id": pl.Int64,
+    "confidence": pl.Int64,
+    "match_reason": pl.Utf8,
+    "candidates": pl.Utf8,
+    "receipt_id": pl.Int64,
+}
+
+
+def _returns_apply(record: StatementFile, *, at: datetime, by: User | None) -> int:
+    """Work out the file's debits: a debit that returns an earlier credit (by a return code or by
+    naming that credit's reference) reverses the credit's receipts, and the account's promises are
+    evaluated again; a return code with no credit to return goes to the queue; any other debit
+    (a bank charge, a transfer out) is not customer money."""
+    returned = 0
+    debits = StatementLine.objects.filter(statement__file=record, direction=Direction.DEBIT).order_by("pk")
+    for debit in debits:
+        original = _returned_credit(debit)
+        if original is None:
+            if debit.return_code:
+                debit.status = LineStatus.UNMATCHED
+                debit.match_reason = f"return {debit.return_code} of no payment we hold"
+            else:
+                debit.match_reason = "a debit that returns no payment (bank charge or transfer out)"
+            debit.save(update_fields=["status", "match_reason"])
+            continue
+        for receipt_id in _receipts_of(original):
+            receipt = Receipt.objects.get(pk=receipt_id)
+            if receipt.status == ReceiptStatus.ALLOCATED:
+                ledger.receipt_reverse(
+                    receipt=receipt,
+                    at=at,
+                    effective_date=debit.booking_date,
+                    reason_code=RETURN_REASON,
+                    created_by=by,
+                )
+        original.status = LineStatus.RETURNED
+        original.returned_by = debit
+        original.save(update_fields=["status", "returned_by"])
+        debit.status = LineStatus.RETURNED
+        debit.contract_id = original.contract_id
+        code = f" ({debit.return_code})" if debit.return_code else ""
+        debit.match_reason = (
+            f"returns line {original.position} of statement {original.statement.statement_id}{code}"
+        )
+        debit.save(update_fields=["status", "contract_id", "match_reason"])
+        returned += 1
+    if returned:
+        _promises_reevaluate(at=at)
+    return returned
+
+
+def _returned_credit(debit: StatementLine) -> StatementLine | None:
+    """The credit a debit returns: same amount and currency, not returned yet, whose bank or
+    customer reference the debit quotes. A debit without a return code must quote one."""
+    references = {debit.bank_reference, debit.customer_reference} - {""}
+    if not references:
+        return None
+    return (
+        StatementLine.objects.filter(
+            Q(bank_reference__in=references) | Q(customer_reference__in=references),
+            direction=Direction.CREDIT,
+            amount_minor=debit.amount_minor,
+            currency=debit.currency,
+            returned_by__isnull=True,
+        )
+        .exclude(status=LineStatus.RETURNED)
+        .select_related("statement")
+        .order_by("pk")
+        .first()
+    )
+
+
+def _receipts_of(line: StatementLine) -> list[int]:
+    """The receipts a credit line made: its own when matched, each part an agent applied."""
+    ids = [line.receipt_id] if line.receipt_id is not None else []
+    applied = line.actions.filter(action=AgentAction.APPLIED).values_list("receipt_id", flat=True)
+    ids += [receipt_id for receipt_id in applied if receipt_id is not None]
+    return ids
+
+
+def _promises_reevaluate(*, at: datetime) -> None:
+    """Evaluate promises again as of the last business date closed, so that a promise whose payments
+    fell due is decided on the receipts as they now stand (a returned payment no longer counts).
+    Before any close there is nothing due to decide."""
+    closed = CobRun.objects.filter(status="completed").aggregate(last=Max("business_date"))["last"]
+    if closed is not None:
+        promises_evaluate(as_of=closed, at=at)
