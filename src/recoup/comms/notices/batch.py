@@ -4,8 +4,13 @@
 Two grouped reads over the arrears state — the UK accounts in arrears with at least two payments
 fallen due, and the Kansas and Massachusetts accounts with a payment at least ten days late — and
 one read of the notices those accounts already have (through a temporary table of their ids), then
-the rules as Polars columns. No Python loop over accounts: on a 4-million-account book the reads
-are range scans of the accounts in arrears, and what comes back is the night's notices.
+the rules as Polars columns. No Python loop over accounts.
+
+The first night reads every account in arrears. After it, a night reads only the accounts that can
+have a notice fall due since the last night recorded (`since`): those whose arrears state changed,
+those whose oldest unpaid payment came of age for a right to cure, and those whose last notice of
+sums in arrears is about six months old. On a steady night that is a few thousand rows of a
+4-million-account book, read by index.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import polars as pl
+from dateutil.relativedelta import relativedelta
 
 from recoup.comms.notices.content import ARREARS_S86B, RIGHT_TO_CURE
 from recoup.comms.notices.uk_rules import S86B_REPEAT_LEAD_DAYS, S86B_REPEAT_MONTHS, WEEKLY_OR_LESS
@@ -40,8 +46,13 @@ CANDIDATE_SCHEMA = {
 SELECTED_SCHEMA = {**CANDIDATE_SCHEMA, "kind": pl.Utf8, "repeat": pl.Boolean, "last_sent_date": pl.Date}
 
 
-def notices_select(cursor: Any, vendor: str, as_of: date) -> pl.DataFrame:
+def notices_select(cursor: Any, vendor: str, as_of: date, *, since: date | None = None) -> pl.DataFrame:
     """The notices the rules raise on `as_of` that are not yet recorded: one row per account and kind.
+
+    `since` is the last night recorded before `as_of` (None: none was, so every account is read).
+    A notice can only fall due after it where the account's state changed (its `changed_date` is
+    after `since`), where a right to cure's days in default ran out, or where a notice of sums in
+    arrears comes up for its repeat; only those accounts are read, and the rules are the same.
 
     - UK, CCA s.86B: the trigger met (uk_rules.s86b_triggered, here as columns) and no duty running
       (no notice sent since the oldest unpaid payment fell due), a first notice; or a duty running,
@@ -51,7 +62,9 @@ def notices_select(cursor: Any, vendor: str, as_of: date) -> pl.DataFrame:
     An account with a notice of the kind still due (held back, e.g. with no address) gets no second
     one: the held one is retried instead.
     """
-    candidates = pl.concat([_uk_candidates(cursor, vendor), _us_candidates(cursor, vendor, as_of)])
+    candidates = pl.concat(
+        [_uk_candidates(cursor, vendor, as_of, since), _us_candidates(cursor, vendor, as_of, since)]
+    ).unique("contract_id", keep="first", maintain_order=True)
     if candidates.is_empty():
         return pl.DataFrame(schema=SELECTED_SCHEMA)
     bulk.temp_table_load(cursor, vendor, IDS, candidates.select("contract_id"))
@@ -63,37 +76,77 @@ def notices_select(cursor: Any, vendor: str, as_of: date) -> pl.DataFrame:
     return pl.concat([uk.select(columns), us.select(columns)]).sort("kind", "contract_id")
 
 
-def _uk_candidates(cursor: Any, vendor: str) -> pl.DataFrame:
-    days = bulk.sql_epoch_days
+_CANDIDATE_COLUMNS = (
+    "s.contract_id, s.jurisdiction, s.currency, s.installments_due, s.arrears_minor, "
+    "s.due_to_date_minor, s.paid_to_date_minor, s.last_installment_minor, s.frequency, "
+)
+_UK = (
+    "s.arrears_minor > 0 AND s.installments_due >= 2 AND s.jurisdiction LIKE 'GB-%%' AND c.status = 'active'"
+)
+
+
+def _candidates_read(cursor: Any, vendor: str, where: str, params: list[Any]) -> pl.DataFrame:
     return bulk.frame_query(
         cursor,
-        "SELECT s.contract_id, s.jurisdiction, s.currency, s.installments_due, s.arrears_minor, "
-        "s.due_to_date_minor, s.paid_to_date_minor, s.last_installment_minor, s.frequency, "
-        f"{days(vendor, 's.oldest_unpaid_due_date')} "
-        f"FROM {STATE} s JOIN {CONTRACT} c ON c.id = s.contract_id "
-        "WHERE s.arrears_minor > 0 AND s.installments_due >= 2 AND s.jurisdiction LIKE 'GB-%%' "
-        "AND c.status = 'active'",
-        [],
+        f"SELECT {_CANDIDATE_COLUMNS}{bulk.sql_epoch_days(vendor, 's.oldest_unpaid_due_date')} "
+        f"FROM {STATE} s JOIN {CONTRACT} c ON c.id = s.contract_id WHERE {where}",
+        params,
         CANDIDATE_SCHEMA,
     )
 
 
-def _us_candidates(cursor: Any, vendor: str, as_of: date) -> pl.DataFrame:
-    days = bulk.sql_epoch_days
+def _uk_candidates(cursor: Any, vendor: str, as_of: date, since: date | None) -> pl.DataFrame:
+    if since is None:
+        return _candidates_read(cursor, vendor, _UK, [])
+    changed = _candidates_read(cursor, vendor, f"s.changed_date > %s AND {_UK}", [since])
+    first_sent, last_sent = s86b_repeat_sent_window(since=since, as_of=as_of)
+    repeats = _candidates_read(
+        cursor,
+        vendor,
+        f"s.contract_id IN (SELECT n.contract_id FROM {NOTICE} n WHERE n.kind = %s AND n.status = 'sent' "
+        f"AND n.sent_date BETWEEN %s AND %s) AND {_UK}",
+        [ARREARS_S86B, first_sent, last_sent],
+    )
+    return pl.concat([changed, repeats])
+
+
+def s86b_repeat_sent_window(*, since: date, as_of: date) -> tuple[date, date]:
+    """The days a notice of sums in arrears was sent on whose repeat falls due after `since` and by
+    `as_of`: the repeat is due from six months after it (clamped at month end, as `_s86b_due`
+    reckons) less the lead days, a day that never goes back as the sent day goes on."""
+
+    def repeat_from(sent: date) -> date:
+        return sent + relativedelta(months=S86B_REPEAT_MONTHS) - timedelta(days=S86B_REPEAT_LEAD_DAYS)
+
+    first = since - relativedelta(months=S86B_REPEAT_MONTHS) + timedelta(days=S86B_REPEAT_LEAD_DAYS - 4)
+    while repeat_from(first) <= since:
+        first += timedelta(days=1)
+    last = as_of - relativedelta(months=S86B_REPEAT_MONTHS) + timedelta(days=S86B_REPEAT_LEAD_DAYS + 4)
+    while repeat_from(last) > as_of:
+        last -= timedelta(days=1)
+    return first, last
+
+
+def _us_candidates(cursor: Any, vendor: str, as_of: date, since: date | None) -> pl.DataFrame:
     states = sorted(CURE_RULES)
     marks = ", ".join("%s" for _ in states)
-    earliest_default = as_of - timedelta(days=min(rule.days_in_default for rule in CURE_RULES.values()))
-    return bulk.frame_query(
-        cursor,
-        "SELECT s.contract_id, s.jurisdiction, s.currency, s.installments_due, s.arrears_minor, "
-        "s.due_to_date_minor, s.paid_to_date_minor, s.last_installment_minor, s.frequency, "
-        f"{days(vendor, 's.oldest_unpaid_due_date')} "
-        f"FROM {STATE} s JOIN {CONTRACT} c ON c.id = s.contract_id "
-        f"WHERE s.oldest_unpaid_due_date <= %s AND s.arrears_minor > 0 AND s.jurisdiction IN ({marks}) "
-        "AND c.status = 'active'",
-        [earliest_default, *states],
-        CANDIDATE_SCHEMA,
+    waits = [rule.days_in_default for rule in CURE_RULES.values()]
+    late = (
+        f"s.oldest_unpaid_due_date <= %s AND s.arrears_minor > 0 AND s.jurisdiction IN ({marks}) "
+        "AND c.status = 'active'"
     )
+    params = [as_of - timedelta(days=min(waits)), *states]
+    if since is None:
+        return _candidates_read(cursor, vendor, late, params)
+    changed = _candidates_read(cursor, vendor, f"s.changed_date > %s AND {late}", [since, *params])
+    # Nothing changed, but the oldest unpaid payment's days in default ran out since the last night.
+    came_of_age = _candidates_read(
+        cursor,
+        vendor,
+        f"s.oldest_unpaid_due_date > %s AND {late}",
+        [since - timedelta(days=max(waits)), *params],
+    )
+    return pl.concat([changed, came_of_age])
 
 
 def _notices_of_candidates(cursor: Any, vendor: str) -> pl.DataFrame:

@@ -77,4 +77,16 @@ class Notice(models.Model):
         indexes = [
             models.Index(fields=["contract", "kind", "-trigger_date"], name="notice_contract_kind"),
             models.Index(fields=["kind", "status"], name="notice_due", condition=models.Q(status="due")),
+            # The nightly selection's repeats: the notices sent about six months before the night.
+            models.Index(fields=["kind", "sent_date"], name="notice_sent", condition=models.Q(status="sent")),
         ]
+
+
+class NoticeSelection(models.Model):
+    """A night the notices the rules raise were recorded for: the next night reads only what changed
+    since the last one (the accounts whose arrears state moved, the payments that came of age, the
+    notices whose six months run out)."""
+
+    business_date = models.DateField(unique=True)
+    recorded_at = models.DateTimeField()
+    counts = models.JSONField(default=dict)

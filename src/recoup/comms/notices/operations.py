@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from recoup.access.models import User
 from recoup.access.operations import audit_record
@@ -29,7 +29,7 @@ from recoup.comms.formats import date_text, money_text
 from recoup.comms.notices import batch
 from recoup.comms.notices import content as elements
 from recoup.comms.notices.errors import NoticeNotAllowed, UnknownNoticeKind
-from recoup.comms.notices.models import Notice, NoticeKind, NoticeStatus
+from recoup.comms.notices.models import Notice, NoticeKind, NoticeSelection, NoticeStatus
 from recoup.comms.notices.queries import NoticeView, notice_view
 from recoup.comms.notices.timing import Timing
 from recoup.comms.notices.uk_rules import (
@@ -93,15 +93,24 @@ def notices_record(*, as_of: date, at: datetime) -> dict[str, int]:
     """Record, set-based, the notices the arrears state makes due after the close of `as_of`
     (batch.notices_select), and cancel the due ones of accounts no longer in arrears.
 
-    The close of business runs this, so that every notice's clock starts with the night its trigger
-    is met; the letters themselves go out with the print run (notices_send). Returns how many of
-    each kind were recorded and how many due ones were cancelled.
+    After the first night, only the accounts that can have a notice fall due since the last night
+    recorded are read (batch.notices_select with `since`). The close of business runs this, so that
+    every notice's clock starts with the night its trigger is met; the letters themselves go out
+    with the print run (notices_send). Returns how many of each kind were recorded and how many due
+    ones were cancelled.
     """
     with transaction.atomic(), connection.cursor() as cursor:
-        selected = batch.notices_select(cursor, connection.vendor, as_of)
+        since = (
+            NoticeSelection.objects.filter(business_date__lt=as_of)
+            .order_by("-business_date")
+            .values_list("business_date", flat=True)
+            .first()
+        )
+        selected = batch.notices_select(cursor, connection.vendor, as_of, since=since)
         recorded = _selected_record(selected, as_of=as_of, at=at)
-        cancelled = Notice.objects.filter(status=NoticeStatus.DUE, by_rule=True, kind__in=_NIGHTLY).exclude(
-            contract_id__in=ArrearsState.objects.filter(arrears_minor__gt=0).values("contract_id")
+        in_arrears = ArrearsState.objects.filter(contract_id=OuterRef("contract_id"), arrears_minor__gt=0)
+        cancelled = Notice.objects.filter(
+            ~Exists(in_arrears), status=NoticeStatus.DUE, by_rule=True, kind__in=_NIGHTLY
         )
         cancelled_count = cancelled.update(
             status=NoticeStatus.CANCELLED,
@@ -110,6 +119,9 @@ def notices_record(*, as_of: date, at: datetime) -> dict[str, int]:
         )
         counts = {kind: int((selected["kind"] == kind).sum()) for kind in _NIGHTLY}
         counts |= {"recorded": recorded, "cancelled": cancelled_count}
+        NoticeSelection.objects.get_or_create(
+            business_date=as_of, defaults={"recorded_at": at, "counts": counts}
+        )
         audit_record(
             actor=None,
             action="notices.record",
@@ -644,7 +656,8 @@ def deficiency_explanation_issue(
 
 def notice_cancel(*, notice_id: int, at: datetime, by: User, reason: str) -> NoticeView:
     """Cancel a notice that is still due (e.g. raised for an account since settled). A sent notice
-    stays as history. Raises NoticeNotFound, NoticeNotAllowed (not due; no reason)."""
+    stays as history; the nightly selection raises the notice again only once the account's arrears
+    state changes. Raises NoticeNotFound, NoticeNotAllowed (not due; no reason)."""
     from recoup.comms.notices.queries import notice_get
 
     if not reason.strip():

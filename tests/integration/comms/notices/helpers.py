@@ -47,9 +47,11 @@ def in_arrears(
     installment_minor: int = 30_000,
     installments_due: int = 3,
     frequency: str = "monthly",
-    on: date = date(2026, 1, 1),
+    on: date | None = None,
 ) -> None:
-    """Set the account's arrears state as the close of business would have left it."""
+    """Set the account's arrears state as the close of business would have left it: changed on `on`,
+    by default the day the oldest unpaid payment fell due (the first day of 2026 for none)."""
+    on = on or oldest_unpaid or date(2026, 1, 1)
     jurisdiction = booked_jurisdiction(booked)
     ArrearsState.objects.update_or_create(
         contract_id=booked.contract_id,
