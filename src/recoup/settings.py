@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "recoup.comms.inbox",
     "recoup.payments",
     "recoup.payments.statements",
+    "recoup.payments.debits",
     "recoup.web",
 ]
 
