@@ -1,18 +1,19 @@
-"""Accounts: list, show, and payments taken against them."""
+"""Accounts: list, show, and manual ledger entries on them (payments are in recoup.api.payments)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Field, Header, Query, Router, Schema, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Header, Query, Router, Schema
 
 from recoup.api.errors import NotPermitted
+from recoup.api.payments import idempotent
 from recoup.kernel import clock
 from recoup.kernel.plain import plain
 from recoup.portfolio import queries
-from recoup.portfolio.operations import AdjustmentLine, journal_adjust, payment_apply
+from recoup.portfolio.operations import AdjustmentLine, journal_adjust
 
 router = Router(tags=["accounts"])
 
@@ -31,33 +32,6 @@ def account_list(request: HttpRequest, filters: Query[AccountFilter]) -> list[di
 @router.get("/accounts/{account_number}", summary="One account's summary")
 def account_show(request: HttpRequest, account_number: str) -> dict[str, Any]:
     return plain(queries.account_summary(account_number))
-
-
-class PaymentIn(Schema):
-    amount: str = Field(..., description='decimal string in the account\'s currency, e.g. "304.15"')
-    received_date: date
-    reference: str = ""
-    currency: str | None = None
-
-
-@router.post("/accounts/{account_number}/payments", response={201: dict[str, Any]}, summary="Take a payment")
-def payment_take(
-    request: HttpRequest,
-    account_number: str,
-    payload: PaymentIn,
-    idempotency_key: str = Header(..., alias="Idempotency-Key"),
-) -> Status[dict[str, Any]]:
-    taken = payment_apply(
-        account_number=account_number,
-        amount=payload.amount,
-        received_date=payload.received_date,
-        reference=payload.reference,
-        idempotency_key=f"api:{idempotency_key}",
-        currency=payload.currency,
-        at=clock.now(),
-        created_by=request.user if request.user.is_authenticated else None,
-    )
-    return Status(201, plain(taken))
 
 
 class AdjustmentLineIn(Schema):
@@ -87,21 +61,26 @@ def journal_entry_post(
     account_number: str,
     payload: AdjustmentIn,
     idempotency_key: str = Header(..., alias="Idempotency-Key"),
-) -> Status[dict[str, Any]]:
+) -> HttpResponse:
     if getattr(request.user, "role", None) not in ADJUSTING_ROLES:
         raise NotPermitted(
             "role: manual ledger entries need an administrator or the head of credit", field="role"
         )
-    adjusted = journal_adjust(
-        account_number=account_number,
-        reason_code=payload.reason_code,
-        lines=[
-            AdjustmentLine(line.code, line.amount, line.currency, line.installment) for line in payload.lines
-        ],
-        effective_date=payload.effective_date,
-        idempotency_key=f"api:{idempotency_key}",
-        memo=payload.memo,
-        at=clock.now(),
-        created_by=request.user if request.user.is_authenticated else None,
-    )
-    return Status(201, plain(adjusted))
+
+    def adjust() -> tuple[int, Any]:
+        adjusted = journal_adjust(
+            account_number=account_number,
+            reason_code=payload.reason_code,
+            lines=[
+                AdjustmentLine(line.code, line.amount, line.currency, line.installment)
+                for line in payload.lines
+            ],
+            effective_date=payload.effective_date,
+            idempotency_key=f"api:{idempotency_key}",
+            memo=payload.memo,
+            at=clock.now(),
+            created_by=request.user if request.user.is_authenticated else None,
+        )
+        return 201, plain(adjusted)
+
+    return idempotent(request, key=idempotency_key, payload=payload, carry_out=adjust)

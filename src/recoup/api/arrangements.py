@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date as date_type
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Header, Router, Schema, Status
 
 from recoup.access.models import User
 from recoup.api.errors import NotPermitted
+from recoup.api.payments import idempotent
 from recoup.collections import approvals, arrangements, credits
 from recoup.kernel import clock
 from recoup.kernel.plain import plain
@@ -122,18 +123,26 @@ class CreditIn(Schema):
     response={201: dict[str, Any]},
     summary="Give a credit or waive fees: posted within authority, else an approval request",
 )
-def credit_give(request: HttpRequest, account_number: str, payload: CreditIn) -> Status[dict[str, Any]]:
-    made = credits.credit_request(
-        account_number=account_number,
-        kind=payload.kind,
-        amount=payload.amount,
-        reason=payload.reason,
-        note=payload.note,
-        requested_by=_user(request),
-        as_of=clock.today(),
-        at=clock.now(),
-    )
-    return Status(201, plain(made))
+def credit_give(
+    request: HttpRequest,
+    account_number: str,
+    payload: CreditIn,
+    idempotency_key: str = Header(..., alias="Idempotency-Key"),
+) -> HttpResponse:
+    def give() -> tuple[int, Any]:
+        made = credits.credit_request(
+            account_number=account_number,
+            kind=payload.kind,
+            amount=payload.amount,
+            reason=payload.reason,
+            note=payload.note,
+            requested_by=_user(request),
+            as_of=clock.today(),
+            at=clock.now(),
+        )
+        return 201, plain(made)
+
+    return idempotent(request, key=idempotency_key, payload=payload, carry_out=give)
 
 
 @router.get(

@@ -77,9 +77,22 @@ from recoup.api import (  # noqa: E402  (routers register on the api above)
     escalations,
     inbox,
     notices,
+    payments,
     work,
 )
 
-ROUTERS = (accounts, contracts, contacts, work, arrangements, escalations, comms, inbox, notices, compliance)
+ROUTERS = (
+    accounts,
+    payments,
+    contracts,
+    contacts,
+    work,
+    arrangements,
+    escalations,
+    comms,
+    inbox,
+    notices,
+    compliance,
+)
 for module in ROUTERS:
     api.add_router("/", module.router)
