@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from recoup.cli import cash_reconciliation
 from recoup.cli.output import print_table
 from recoup.kernel.errors import DomainError
 from recoup.reporting.inputs import by_parse, date_parse
@@ -38,9 +39,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         report.add_argument("--format", choices=FORMATS, default="table")
         report.add_argument("--json", action="store_true", help="the same as --format json")
         report.add_argument("--output", metavar="FILE", help="write to FILE instead of the terminal")
+    cash_reconciliation.add_arguments(sub.add_parser("cash-reconciliation", help=cash_reconciliation.HELP))
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.report == "cash-reconciliation":
+        return cash_reconciliation.run(args)
     if args.json:
         args.format = "json"
     args.json = args.format == "json"

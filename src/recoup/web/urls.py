@@ -4,6 +4,8 @@ from recoup.web import (
     account_panels,
     arrangements,
     audit,
+    cash_reconciliation,
+    cash_unapplied,
     comms,
     contacts,
     escalations,
@@ -44,4 +46,6 @@ urlpatterns += (
     + account_panels.urlpatterns
     + comms.urlpatterns
     + inbox.urlpatterns
+    + cash_unapplied.urlpatterns
+    + cash_reconciliation.urlpatterns
 )
