@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -206,3 +207,25 @@ def test_entity_expansion_is_refused_rather_than_expanded():
         parse_camt(bomb, file_name="bomb.xml")
 
     assert "unsafe XML" in refused.value.reason
+
+
+def test_a_namespace_prefix_on_every_element_reads_the_same(statement_file):
+    plain = statement_file("camt054_notification.xml")
+    prefixed = re.sub(rb"<(/?)(?=[A-Za-z])", rb"<\1c:", plain).replace(
+        b"<c:Document xmlns=", b"<c:Document xmlns:c="
+    )
+
+    assert parse_camt(prefixed, file_name="prefixed.xml") == parse_camt(plain, file_name="plain.xml")
+
+
+def test_a_statement_with_no_currency_anywhere_is_refused():
+    data = (
+        b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.04"><BkToCstmrStmt>'
+        b"<GrpHdr><MsgId>M1</MsgId></GrpHdr><Stmt><Id>S1</Id><CreDtTm>2026-11-20T06:00:00</CreDtTm>"
+        b"<Acct><Id><IBAN>GB29BARC20000012345678</IBAN></Id></Acct></Stmt></BkToCstmrStmt></Document>"
+    )
+
+    with pytest.raises(StatementFileRefused) as refused:
+        parse_camt(data, file_name="noccy.xml")
+
+    assert refused.value.location == "Stmt[1]/Acct/Ccy"

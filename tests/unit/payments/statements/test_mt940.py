@@ -145,3 +145,20 @@ def test_a_debit_opening_balance_is_negative():
         -10000,
         15000,
     )
+
+
+def test_swift_envelope_trailers_are_skipped(statement_file):
+    data = statement_file("mt940_statement.sta").replace(b"-}\n", b"-}{5:{CHK:4F2A9C7D01B3}}\n")
+
+    parsed = parse_mt940(data, file_name="enveloped.sta")
+
+    assert len(parsed.lines) == 5
+
+
+def test_a_line_outside_any_field_is_refused_naming_it():
+    with pytest.raises(StatementFileRefused) as refused:
+        parse_mt940(
+            b"HEADER OF SOME EXPORT\n:20:X\n:60F:C261118GBP1,00\n:62F:C261118GBP1,00\n", file_name="h.sta"
+        )
+
+    assert refused.value.location == "line 1"

@@ -37,7 +37,6 @@ _RECORD_CODES = {code.value for code in RecordCode}
 _OPENING_LEDGER = "010"
 _CLOSING_LEDGER = "015"
 _UNSIGNED = re.compile(r"^\d+$")
-_SIGNED = re.compile(r"^[+-]?\d+$")
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,18 +45,22 @@ class _Node:
     path: str
     ns: str
 
+    def _child_path(self, name: str) -> str:
+        return f"{self.path}/{name}" if self.path else name
+
     def all(self, name: str) -> list[_Node]:
         children = self.element.findall(f"{{{self.ns}}}{name}")
-        prefix = f"{self.path}/" if self.path else ""
-        return [_Node(child, f"{prefix}{name}[{i}]", self.ns) for i, child in enumerate(children, 1)]
+        return [
+            _Node(child, self._child_path(f"{name}[{i}]"), self.ns) for i, child in enumerate(children, 1)
+        ]
 
     def get(self, dotted: str) -> _Node | None:
-        node: _Node | None = self
+        node = self
         for name in dotted.split("/"):
-            found = node.element.find(f"{{{self.ns}}}{name}") if node else None
-            if found is None or node is None:
+            found = node.element.find(f"{{{self.ns}}}{name}")
+            if found is None:
                 return None
-            node = _Node(found, f"{node.path}/{name}" if node.path else name, self.ns)
+            node = _Node(found, node._child_path(name), self.ns)
         return node
 
     def text(self, dotted: str) -> str:
@@ -64,9 +68,10 @@ class _Node:
         return (node.element.text or "").strip() if node is not None else ""
 
     def need(self, dotted: str, file: str) -> _Node:
+        """The element, which must be there and hold text or elements."""
         node = self.get(dotted)
         if node is None or (not (node.element.text or "").strip() and not len(node.element)):
-            raise StatementFileRefused(f"{dotted} is missing", file=file, location=f"{self.path}/{dotted}")
+            raise StatementFileRefused(f"{dotted} is missing", file=file, location=self._child_path(dotted))
         return node
 
 
@@ -120,7 +125,7 @@ def _statement(node: _Node, *, file: str) -> ParsedStatement:
         )
     balances = {_balance_code(b): b for b in node.all("Bal")}
     entries = node.all("Ntry")
-    currency = node.text("Acct/Ccy") or _first_currency(list(balances.values()) + entries, file=file)
+    currency = node.text("Acct/Ccy") or _first_currency(node, list(balances.values()) + entries, file=file)
     currency_known(currency, file=file, location=f"{node.path}/Acct/Ccy")
     statement_date = _statement_date(node, file=file)
 
@@ -164,13 +169,13 @@ def _balance_code(node: _Node) -> str:
     return node.text("Tp/CdOrPrtry/Cd") or node.text("Tp/CdOrPrtry/Prtry")
 
 
-def _first_currency(nodes: list[_Node], *, file: str) -> str:
+def _first_currency(statement: _Node, nodes: list[_Node], *, file: str) -> str:
     for node in nodes:
         amount = node.get("Amt")
         if amount is not None and amount.element.get("Ccy"):
             return amount.element.get("Ccy", "")
     raise StatementFileRefused(
-        "no currency is given (Acct/Ccy or Amt/@Ccy)", file=file, location=nodes[0].path
+        "no currency is given (Acct/Ccy or Amt/@Ccy)", file=file, location=f"{statement.path}/Acct/Ccy"
     )
 
 

@@ -1,9 +1,11 @@
-"""SWIFT MT940 customer statements, read with the `mt-940` library (exact Decimal amounts).
+"""SWIFT MT940 customer statements, read with the `mt-940` library.
 
 The file is first split here into fields, each with the line it starts on (SWIFT envelopes
-`{1:…}{2:…}{4:` and `-}` are skipped), and into statements at each :20:. Each field is then handed to
-the library on its own, so a field it cannot read is refused naming its line. A statement's
-:60F:/:60M: opening balance plus its movements must give its :62F:/:62M: closing balance.
+`{1:…}{2:…}{4:`, `-}` and `{5:…}` are skipped), and into statements at each :20:. Each field is then
+handed to the library on its own, so a field it cannot read is refused naming its line. The library
+reads amounts loosely, so :61: and the balances are first checked against SWIFT's patterns and their
+amounts read exactly from the text here. A statement's :60F:/:60M: opening balance plus its
+movements must give its :62F:/:62M: closing balance.
 
 Structured :86: details (/EREF/, /NAME/, /REMI/, /RTRN/, as many European banks send them) give the
 customer reference, payer, remittance and return reason; free text is kept whole as remittance.
@@ -29,12 +31,13 @@ from recoup.payments.statements.parsed import (
 )
 
 _FIELD = re.compile(r"^:(\d{2}[A-Z]?|NS):(.*)$")
-_ENVELOPE = re.compile(r"^(\{[1-5]:[^{}]*\}?)+$|^\{4:$|^-\}?$")
+# SWIFT envelope lines: the {1:…}{2:…}{4: blocks before the fields, -} and {5:…} trailers after.
+_ENVELOPE = re.compile(r"^(\{|-\}|-$)")
 _STRUCTURED = re.compile(r"/(EREF|NAME|REMI|RTRN|ORDP|BENM|MARF|CSID|IREF)/")
 _NONE_REFERENCES = {"NONREF", "NOTPROVIDED"}
 # SWIFT's :61: (6!n[4!n]2a[1!a]15d1!a3!c…) and :60a:/:62a: (1!a6!n3!a15d) as far as amounts go.
 _STATEMENT_LINE = re.compile(
-    r"^\d{6}(\d{4})?(?P<mark>R?[CD])[A-Z]?(?P<amount>\d[\d]{0,14},\d{0,2})[NSF][A-Z0-9]{3}"
+    r"^\d{6}(\d{4})?(?P<mark>R?[CD])[A-Z]?(?P<amount>\d{1,14},\d{0,2})[NSF][A-Z0-9]{3}"
 )
 _BALANCE = re.compile(r"^(?P<mark>[CD])(?P<date>\d{6})(?P<currency>[A-Z]{3})(?P<amount>\d{1,15},\d{0,2})$")
 
