@@ -133,3 +133,18 @@ def test_what_the_ofx_specification_forbids_is_refused_by_ofxtools(statement_fil
 
     assert "does not follow the OFX specification" in refused.value.reason
     assert "trntype" in refused.value.reason.lower()
+
+
+@pytest.mark.parametrize("name", ["ofx1_checking.ofx", "ofx2_savings.ofx"])
+def test_a_byte_order_mark_before_the_header_is_ignored(statement_file, name):
+    data = statement_file(name)
+
+    assert parse_ofx(b"\xef\xbb\xbf" + data, file_name=name) == parse_ofx(data, file_name=name)
+
+
+def test_a_damaged_header_is_refused_in_one_line():
+    with pytest.raises(StatementFileRefused) as refused:
+        parse_ofx(b"OFXHEADER:999\nDATA:OFXSGML\n<OFX></OFX>", file_name="bad.ofx")
+
+    assert refused.value.reason.startswith("not a readable OFX file (")
+    assert "\n" not in refused.value.reason

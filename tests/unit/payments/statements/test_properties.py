@@ -176,3 +176,52 @@ def test_a_generated_mt940_statement_round_trips_with_decimal_commas(movements, 
 
     assert [(line.direction, line.amount_minor) for line in parsed.lines] == movements
     assert parsed.statements[0].closing_balance_minor == closing
+
+
+OFX1_HEADER = (
+    "OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nSECURITY:NONE\nENCODING:USASCII\nCHARSET:1252\n"
+    "COMPRESSION:NONE\nOLDFILEUID:NONE\nNEWFILEUID:NONE\n\n"
+)
+OFX2_HEADER = (
+    '<?xml version="1.0"?>\n'
+    '<?OFX OFXHEADER="200" VERSION="220" SECURITY="NONE" OLDFILEUID="NONE" NEWFILEUID="NONE"?>\n'
+)
+
+
+def ofx_file(amounts: list[int], *, sgml: bool) -> str:
+    def element(name: str, value: str) -> str:
+        # OFX 1 (SGML) leaves data elements unclosed; OFX 2 is XML.
+        return f"<{name}>{value}\n" if sgml else f"<{name}>{value}</{name}>"
+
+    def signed(minor: int) -> str:
+        return f"{'-' if minor < 0 else ''}{as_decimal(abs(minor))}"
+
+    status = f"<STATUS>{element('CODE', '0')}{element('SEVERITY', 'INFO')}</STATUS>"
+    transactions = "".join(
+        f"<STMTTRN>{element('TRNTYPE', 'CREDIT' if a > 0 else 'DEBIT')}{element('DTPOSTED', '20261119')}"
+        f"{element('TRNAMT', signed(a))}{element('FITID', f'F{i}')}</STMTTRN>"
+        for i, a in enumerate(amounts)
+    )
+    return (
+        (OFX1_HEADER if sgml else OFX2_HEADER)
+        + f"<OFX><SIGNONMSGSRSV1><SONRS>{status}{element('DTSERVER', '20261120')}{element('LANGUAGE', 'ENG')}"
+        + f"</SONRS></SIGNONMSGSRSV1><BANKMSGSRSV1><STMTTRNRS>{element('TRNUID', '1')}{status}<STMTRS>"
+        + f"{element('CURDEF', 'USD')}<BANKACCTFROM>{element('BANKID', '071000013')}"
+        + f"{element('ACCTID', '5550123456')}{element('ACCTTYPE', 'CHECKING')}</BANKACCTFROM>"
+        + f"<BANKTRANLIST>{element('DTSTART', '20261119')}{element('DTEND', '20261119')}{transactions}"
+        + f"</BANKTRANLIST><LEDGERBAL>{element('BALAMT', signed(sum(amounts)))}"
+        + f"{element('DTASOF', '20261119')}</LEDGERBAL></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>"
+    )
+
+
+@settings(max_examples=40)
+@given(amounts=st.lists(st.integers(-(10**12), 10**12).filter(bool), max_size=12), sgml=st.booleans())
+def test_generated_ofx_amounts_of_either_version_come_back_exact(amounts, sgml):
+    parsed = parse(ofx_file(amounts, sgml=sgml).encode(), file_name="gen.ofx")
+
+    back = [
+        line.amount_minor if line.direction is Direction.CREDIT else -line.amount_minor
+        for line in parsed.lines
+    ]
+    assert back == amounts
+    assert parsed.statements[0].closing_balance_minor == sum(amounts)

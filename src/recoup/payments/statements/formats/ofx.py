@@ -51,9 +51,10 @@ def parse_ofx(data: bytes, *, file_name: str) -> ParsedFile:
         )
     tree = OFXTree()
     try:
-        root = tree.parse(io.BytesIO(data))
+        root = tree.parse(io.BytesIO(data.removeprefix(b"\xef\xbb\xbf")))
     except (OFXHeaderError, ParseError, ValueError, KeyError, IndexError, TypeError) as error:
-        raise StatementFileRefused(f"not a readable OFX file ({error})", file=file_name) from None
+        first_line = str(error).strip().splitlines()[0][:120] if str(error).strip() else type(error).__name__
+        raise StatementFileRefused(f"not a readable OFX file ({first_line})", file=file_name) from None
     if root is None or root.tag != "OFX":
         raise StatementFileRefused("the markup has no OFX root element (cut short?)", file=file_name)
     found = [
