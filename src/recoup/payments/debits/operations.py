@@ -27,6 +27,7 @@ from django.db import transaction
 from recoup.access.models import User
 from recoup.access.operations import audit_record
 from recoup.kernel.money import Money, currency_check
+from recoup.kernel.plain import plain
 from recoup.ledger import operations as ledger
 from recoup.ledger.models import Receipt, ReceiptStatus
 from recoup.payments.debits import promise_recheck
@@ -973,7 +974,7 @@ def _advices_apply(
                 "reason_code": advice.reason_code,
                 "reason": advice.reason,
                 "effective_date": advice.effective_date.isoformat(),
-                **{k: v for k, v in updates.items() if k != "account_sealed"},
+                **plain({k: v for k, v in updates.items() if k != "account_sealed"}),
             },
         )
     return changed, stopped
