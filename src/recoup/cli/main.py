@@ -38,6 +38,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "may the customer be contacted on a channel now: the contact gate's answer and reasons",
     ),
     "import-contacts": ("recoup.cli.import_contacts", "load a dialer's call log as contacts, all or nothing"),
+    "import-statement": (
+        "recoup.cli.import_statement",
+        "post a bank statement file once: match, allocate, queue the rest",
+    ),
     "letters": ("recoup.cli.comms", "the letter run: strategies' letters, emails and SMS after a close"),
     "templates": ("recoup.cli.comms", "letter, email and SMS templates: list, publish a new version"),
     "inbox": ("recoup.cli.inbox", "read the collections mailbox: customers' emails matched to accounts"),

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 
 import polars as pl
 from django.db import IntegrityError, connection, transaction
@@ -29,15 +30,23 @@ from recoup.kernel import bulk
 from recoup.kernel.money import CURRENCY_EXPONENTS
 from recoup.ledger import operations as ledger
 from recoup.ledger.models import Receipt, ReceiptStatus
-from recoup.payments.statements import batch, matching
+from recoup.payments.statements import batch, formats, matching
+from recoup.payments.statements.errors import MappingNotFound
 from recoup.payments.statements.models import (
     AgentAction,
+    CsvColumnMapping,
     LineStatus,
     Statement,
     StatementFile,
     StatementLine,
 )
-from recoup.payments.statements.parsed import Direction, ParsedFile, ParsedLine, StatementFileRefused
+from recoup.payments.statements.parsed import (
+    Direction,
+    ParsedFile,
+    ParsedLine,
+    StatementFileRefused,
+    StatementFormat,
+)
 
 RETURN_REASON = "payment_returned"
 LINE_TABLE = "payments_statements_statementline"
@@ -67,6 +76,62 @@ class ImportResult:
 
 class _NothingNew(Exception):
     """Every statement of the file was imported before: undo the file's row too."""
+
+
+def statement_import(
+    *,
+    data: bytes,
+    file_name: str,
+    format: str | None = None,
+    mapping_name: str | None = None,
+    at: datetime,
+    by: User | None = None,
+) -> ImportResult:
+    """Read a bank statement file, in `format` or the format it shows (a CSV with the saved column
+    mapping `mapping_name`), and post it once: see `statement_file_import`.
+
+    Raises StatementFileRefused (naming the file, and the line or element at fault), MappingNotFound.
+    """
+    chosen = None
+    if format:
+        try:
+            chosen = StatementFormat(format)
+        except ValueError:
+            known = ", ".join(f.value for f in StatementFormat)
+            raise StatementFileRefused(f"format {format!r} is not one of {known}", file=file_name) from None
+    mapping = csv_mapping_get(name=mapping_name) if mapping_name else None
+    parsed = formats.parse(data, file_name=file_name, format=chosen, mapping=mapping)
+    return statement_file_import(parsed=parsed, data=data, file_name=file_name, at=at, by=by)
+
+
+def csv_mapping_save(*, mapping: formats.CsvMapping, at: datetime) -> CsvColumnMapping:
+    """Keep a bank's CSV column mapping under its name, replacing the one of that name."""
+    columns = {
+        name: str(value) if isinstance(value, StrEnum) else value
+        for name, value in dataclasses.asdict(mapping).items()
+        if name != "name"
+    }
+    saved, _ = CsvColumnMapping.objects.update_or_create(
+        name=mapping.name,
+        defaults={"columns": columns},
+        create_defaults={"columns": columns, "created_at": at},
+    )
+    return saved
+
+
+def csv_mapping_get(*, name: str) -> formats.CsvMapping:
+    """The saved mapping of that name. Raises MappingNotFound, InvalidCsvMapping."""
+    saved = CsvColumnMapping.objects.filter(name=name).first()
+    if saved is None:
+        known = (
+            ", ".join(CsvColumnMapping.objects.order_by("name").values_list("name", flat=True))
+            or "none saved"
+        )
+        raise MappingNotFound(f"mapping: no CSV column mapping {name!r} ({known})", field="mapping")
+    columns = dict(saved.columns)
+    if "sign" in columns:
+        columns["sign"] = formats.SignConvention(columns["sign"])
+    return formats.CsvMapping(name=saved.name, **columns)
 
 
 def statement_file_import(
