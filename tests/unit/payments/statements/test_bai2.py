@@ -156,3 +156,14 @@ def test_blank_lines_do_not_shift_the_line_numbers(statement_file):
 
     assert parsed.statements[0].lines[0].location == "line 5"
     assert parsed.statements[1].lines[0].location == "line 13"
+
+
+def test_a_detail_or_summary_without_its_type_code_is_refused_naming_the_line(statement_file):
+    good = statement_file("bai2_two_accounts.bai")
+
+    with pytest.raises(StatementFileRefused) as detail:
+        parse_bai2(good.replace(b"16,698,5500", b"16,,5500"), file_name="d.bai")
+    with pytest.raises(StatementFileRefused) as summary:
+        parse_bai2(good.replace(b"015,151850", b",151850"), file_name="s.bai")
+
+    assert (detail.value.location, summary.value.location) == ("line 9", "line 11")

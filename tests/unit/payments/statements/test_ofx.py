@@ -132,7 +132,7 @@ def test_what_the_ofx_specification_forbids_is_refused_by_ofxtools(statement_fil
         parse_ofx(data, file_name="trntype.ofx")
 
     assert "does not follow the OFX specification" in refused.value.reason
-    assert "trntype" in refused.value.reason.lower()
+    assert refused.value.location == "STMTTRN/TRNTYPE"
 
 
 @pytest.mark.parametrize("name", ["ofx1_checking.ofx", "ofx2_savings.ofx"])
@@ -146,5 +146,29 @@ def test_a_damaged_header_is_refused_in_one_line():
     with pytest.raises(StatementFileRefused) as refused:
         parse_ofx(b"OFXHEADER:999\nDATA:OFXSGML\n<OFX></OFX>", file_name="bad.ofx")
 
-    assert refused.value.reason.startswith("not a readable OFX file (")
+    assert refused.value.location == "line 1"
+    assert refused.value.reason.startswith("the OFX header cannot be read (")
     assert "\n" not in refused.value.reason
+
+
+def test_broken_markup_is_refused_naming_its_line(statement_file):
+    data = statement_file("ofx1_checking.ofx").replace(
+        b"</STMTTRN>\n<STMTTRN>\n<TRNTYPE>DEBIT", b"</STMTTRN>\n</STMTTRN>\n<TRNTYPE>DEBIT"
+    )
+
+    with pytest.raises(StatementFileRefused) as refused:
+        parse_ofx(data, file_name="markup.ofx")
+
+    assert refused.value.location == "line 60"
+    assert refused.value.reason.startswith("the OFX markup cannot be read")
+
+
+def test_what_the_specification_requires_is_named_by_element(statement_file):
+    data = statement_file("ofx1_checking.ofx").replace(
+        b"<SEVERITY>INFO\n</STATUS>\n<DTSERVER>", b"</STATUS>\n<DTSERVER>"
+    )
+
+    with pytest.raises(StatementFileRefused) as refused:
+        parse_ofx(data, file_name="severity.ofx")
+
+    assert refused.value.location == "STATUS/SEVERITY"

@@ -2,6 +2,7 @@
 writer computed always check while any other total is refused."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -11,6 +12,7 @@ from recoup.payments.statements.formats import parse
 from recoup.payments.statements.formats.csv_mapped import CsvMapping
 from recoup.payments.statements.parsed import Direction, StatementFileRefused, StatementFormat
 
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "statements"
 MINOR = st.integers(min_value=1, max_value=10**13)
 MOVEMENTS = st.lists(st.tuples(st.sampled_from([Direction.CREDIT, Direction.DEBIT]), MINOR), max_size=12)
 
@@ -225,3 +227,47 @@ def test_generated_ofx_amounts_of_either_version_come_back_exact(amounts, sgml):
     ]
     assert back == amounts
     assert parsed.statements[0].closing_balance_minor == sum(amounts)
+
+
+GOOD_FILES = {
+    "bai2_two_accounts.bai": None,
+    "camt053_two_accounts.xml": None,
+    "camt054_notification.xml": None,
+    "mt940_statement.sta": None,
+    "ofx1_checking.ofx": None,
+    "ofx2_savings.ofx": None,
+    "csv_processor_export.csv": CsvMapping(
+        name="export",
+        date="Posted Date",
+        date_format="%d/%m/%Y",
+        credit="Paid In",
+        debit="Paid Out",
+        remittance="Description",
+        fixed_currency="GBP",
+        thousands_separator=",",
+    ),
+}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    name=st.sampled_from(sorted(GOOD_FILES)),
+    cut=st.floats(0, 1),
+    at=st.floats(0, 1),
+    inserted=st.binary(max_size=6).filter(lambda b: b"\r" not in b)
+    | st.sampled_from([b"", b",", b"<", b"/", b":"]),
+    removed=st.integers(0, 12),
+)
+def test_a_damaged_file_is_read_or_refused_never_crashes(name, cut, at, inserted, removed):
+    data = (FIXTURES / name).read_bytes()
+    data = data[: max(1, int(len(data) * (0.5 + cut / 2)))]
+    place = int(len(data) * at)
+    damaged = data[:place] + inserted + data[place + removed :]
+
+    refusal = None
+    try:
+        parse(damaged, file_name=name, mapping=GOOD_FILES[name])
+    except StatementFileRefused as refused:
+        refusal = refused
+
+    assert refusal is None or refusal.file == name

@@ -195,6 +195,8 @@ class _Reader:
         balances: dict[str, int] = {}
         total = 0
         for summary in account.header.summary_items:
+            if summary.type_code is None:
+                raise self.refuse("a summary amount without its type code", identifier)
             total += summary.amount or 0
             if summary.type_code.level is TypeCodeLevel.status and summary.amount is not None:
                 balances.setdefault(summary.type_code.code, summary.amount)
@@ -231,6 +233,8 @@ class _Reader:
         if not _UNSIGNED.match(amount_text):
             raise self.refuse(f"amount {amount_text!r} is not a whole number of minor units", record)
         type_code = detail.type_code
+        if type_code is None:
+            raise self.refuse("the detail has no type code", record)
         if type_code.transaction is TypeCodeTransaction.credit:
             direction = Direction.CREDIT
         elif type_code.transaction is TypeCodeTransaction.debit:

@@ -16,8 +16,9 @@ import re
 from datetime import date
 from xml.etree.ElementTree import Element
 
-from ofxtools.header import OFXHeaderError
-from ofxtools.Parser import OFXTree, ParseError
+from ofxtools.header import OFXHeaderError, parse_header
+from ofxtools.models.base import Aggregate
+from ofxtools.Parser import ParseError, TreeBuilder
 
 from recoup.payments.statements.formats.common import (
     currency_known,
@@ -35,28 +36,73 @@ from recoup.payments.statements.parsed import (
 )
 
 _OFX_DATE = re.compile(r"^\d{8}")
+_SPEC_ERROR = re.compile(r"Can't set (\w+)\.(\w+)")
 
 
 def looks_like_ofx(head: bytes) -> bool:
     return b"OFXHEADER" in head or b"<OFX>" in head.upper()
 
 
+class _PlacedTreeBuilder(TreeBuilder):
+    """ofxtools' markup reader fed one tag at a time, so an error knows where in the text it is."""
+
+    position = 0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+
+    def feed(self, data: str) -> None:
+        for match in self.regex.finditer(data):
+            self.position = match.start()
+            super().feed(match.group(0))
+
+    # The element tree closes whatever is open at an end tag; an end tag must close its own element,
+    # or a stray one would be noticed only at the end of the file.
+    def start(self, tag: str, attrs: dict[str, str]) -> Element:
+        self.open.append(tag)
+        return super().start(tag, attrs)
+
+    def end(self, tag: str) -> Element:
+        if not self.open or self.open[-1] != tag:
+            inside = f"<{self.open[-1]}>" if self.open else "nothing"
+            raise ParseError(f"</{tag}> where {inside} is open")
+        self.open.pop()
+        return super().end(tag)
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).split(" - position=")[0].strip()
+    return text.splitlines()[0][:120] if text else type(error).__name__
+
+
 def parse_ofx(data: bytes, *, file_name: str) -> ParsedFile:
-    """Read an OFX 1.x or 2.x file. Raises StatementFileRefused naming the element at fault."""
-    content = data.rstrip()
-    if not content.upper().endswith(b"</OFX>"):
-        last_line = content.count(b"\n") + 1
+    """Read an OFX 1.x or 2.x file. Raises StatementFileRefused naming the element or line at fault."""
+    content = data.removeprefix(b"\xef\xbb\xbf")
+    stripped = content.rstrip()
+    if not stripped.upper().endswith(b"</OFX>"):
+        last_line = stripped.count(b"\n") + 1
         raise StatementFileRefused(
             "the file ends without </OFX> (cut short?)", file=file_name, location=f"line {last_line}"
         )
-    tree = OFXTree()
     try:
-        root = tree.parse(io.BytesIO(data.removeprefix(b"\xef\xbb\xbf")))
-    except (OFXHeaderError, ParseError, ValueError, KeyError, IndexError, TypeError) as error:
-        first_line = str(error).strip().splitlines()[0][:120] if str(error).strip() else type(error).__name__
-        raise StatementFileRefused(f"not a readable OFX file ({first_line})", file=file_name) from None
+        _, message = parse_header(io.BytesIO(content))
+    except (OFXHeaderError, ValueError, KeyError, IndexError, TypeError) as error:
+        raise StatementFileRefused(
+            f"the OFX header cannot be read ({_first_line(error)})", file=file_name, location="line 1"
+        ) from None
+    builder = _PlacedTreeBuilder()
+    try:
+        builder.feed(message)
+        root = builder.close()
+    except (SyntaxError, ValueError, KeyError, IndexError, TypeError, AssertionError) as error:
+        # The markup is the end of the file: count its lines back from the file's last line.
+        line = stripped.count(b"\n") - message.rstrip()[builder.position :].count("\n") + 1
+        raise StatementFileRefused(
+            f"the OFX markup cannot be read ({_first_line(error)})", file=file_name, location=f"line {line}"
+        ) from None
     if root is None or root.tag != "OFX":
-        raise StatementFileRefused("the markup has no OFX root element (cut short?)", file=file_name)
+        raise StatementFileRefused("the markup has no OFX root element", file=file_name, location="OFX")
     found = [
         (transactions, response)
         for transactions in root.findall("BANKMSGSRSV1/STMTTRNRS")
@@ -71,10 +117,13 @@ def parse_ofx(data: bytes, *, file_name: str) -> ParsedFile:
         for number, (_, response) in enumerate(found, 1)
     )
     try:
-        tree.convert()  # the rest of the OFX specification: required elements, enumerations
+        Aggregate.from_etree(root)  # the rest of the OFX specification: required elements, enumerations
     except (ValueError, TypeError, KeyError, IndexError, ArithmeticError) as error:
+        named = _SPEC_ERROR.search(str(error))
         raise StatementFileRefused(
-            f"does not follow the OFX specification ({error})", file=file_name
+            f"does not follow the OFX specification ({_first_line(error)})",
+            file=file_name,
+            location=f"{named.group(1)}/{named.group(2).upper()}" if named else "OFX",
         ) from None
     first = statements[0]
     return ParsedFile(format=StatementFormat.OFX, file_id=first.statement_id, statements=statements)
