@@ -77,3 +77,13 @@ def test_a_named_format_is_read_even_when_the_file_does_not_look_like_it(stateme
         parse(statement_file("ofx1_checking.ofx"), file_name="x.bai", format=StatementFormat.BAI2)
 
     assert refused.value.location == "line 1"
+
+
+def test_a_mapping_makes_a_csv_whose_first_cells_look_like_bai2_read_as_csv():
+    mapping = CsvMapping(
+        name="n", date="2", date_format="%Y-%m-%d", amount="3", fixed_currency="USD", header_row=False
+    )
+
+    parsed = parse(b"01,2026-11-19,45.00\n", file_name="odd.csv", mapping=mapping)
+
+    assert parsed.format is StatementFormat.CSV

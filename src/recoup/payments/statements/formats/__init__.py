@@ -46,11 +46,13 @@ def parse(
     format: StatementFormat | None = None,
     mapping: CsvMapping | None = None,
 ) -> ParsedFile:
-    """Read a statement file in `format`, or in the format it shows when none is given.
+    """Read a statement file in `format`, else as CSV when a column mapping is given, else in the
+    format its first bytes show.
 
     Raises StatementFileRefused: unknown format, or a file that fails its format's rules or totals.
     """
-    chosen = format or sniff(data) or (StatementFormat.CSV if mapping is not None else None)
+    # A column mapping says the file is a CSV export, even one whose first cells look like BAI2.
+    chosen = format or (StatementFormat.CSV if mapping is not None else sniff(data))
     if chosen is None:
         raise StatementFileRefused(
             "the format is not recognised: BAI2, camt.053, camt.054, MT940 and OFX are read, "
