@@ -27,22 +27,21 @@ _JUDGED_PAID = (PromiseStatus.KEPT, PromiseStatus.PARTLY_KEPT)
 def promises_recheck(*, contract_id: int, since: date, as_of: date, at: datetime) -> int:
     """Judge again the contract's promised payments due between `since` and `as_of` that were judged
     kept or partly kept; returns how many payments changed their outcome."""
-    affected = list(
-        PromisePayment.objects.select_for_update()
-        .filter(
+    affected = set(
+        PromisePayment.objects.filter(
             promise__contract_id=contract_id,
             due_date__gte=since,
             due_date__lte=as_of,
             status__in=_JUDGED_PAID,
         )
+        .order_by()
         .values_list("promise_id", flat=True)
-        .distinct()
     )
     if not affected:
         return 0
     book = LedgerBook.objects.get(contract_id=contract_id)
     changed = 0
-    for promise in Promise.objects.select_for_update().filter(pk__in=set(affected)).order_by("pk"):
+    for promise in Promise.objects.select_for_update().filter(pk__in=affected).order_by("pk"):
         rows = list(promise.payments.order_by("due_date"))
         again = {row.pk for row in rows if since <= row.due_date <= as_of and row.status in _JUDGED_PAID}
         received = [
