@@ -7,7 +7,7 @@ user (into --out, default var/debits), and post the receipts of debits whose dat
 `recoup debits returns FILE [--json]`: read a NACHA return file or a Bacs ARUDD or ADDACS report.
 `recoup debits originator CODE --scheme ach|bacs ...`: record who collects.
 `recoup mandates add ACCOUNT --originator CODE ...`: record a customer's ACH authorization or
-Direct Debit Instruction.
+Direct Debit Instruction; `recoup mandates list ACCOUNT`: the account's mandates.
 """
 
 from __future__ import annotations
@@ -39,6 +39,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             "--authorized", type=date.fromisoformat, default=None, help="date authorized, YYYY-MM-DD (today)"
         )
         add.add_argument("--json", action="store_true", help="print the mandate as JSON")
+        listing = actions.add_parser("list", help="an account's mandates, newest first")
+        listing.add_argument("account", help="the contract's account number")
+        listing.add_argument("--json", action="store_true", help="print the mandates as JSON")
         return
     run = actions.add_parser("run", help="debit the installments due on a date and write the scheme files")
     run.add_argument("--date", required=True, type=date.fromisoformat, help="collection date, YYYY-MM-DD")
@@ -72,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
 
     at = clock.now()
     if args.command == "mandates":
-        return _mandate_add(args, at)
+        return _mandate_add(args, at) if args.action == "add" else _mandates_list(args)
     if args.action == "originator":
         from recoup.payments.debits.operations import originator_add
 
@@ -134,6 +137,33 @@ def _mandate_add(args: argparse.Namespace, at: datetime) -> int:
             f"mandate {mandate.reference} for {mandate.account_number}: {mandate.scheme}, {mandate.status}, "
             f"bank {mandate.bank} account ending {mandate.account_last4}"
         )
+    return 0
+
+
+def _mandates_list(args: argparse.Namespace) -> int:
+    from recoup.cli.output import print_json, print_table
+    from recoup.payments.debits.queries import mandates_of
+
+    mandates = mandates_of(args.account)
+    if args.json:
+        print_json(mandates)
+        return 0
+    print_table(
+        ["reference", "originator", "scheme", "status", "bank", "account", "authorized", "ended"],
+        [
+            [
+                m.reference,
+                m.originator,
+                m.scheme,
+                m.status,
+                m.bank,
+                f"…{m.account_last4}",
+                m.authorized_date.isoformat(),
+                f"{m.ended_date} {m.end_reason}" if m.ended_date else "",
+            ]
+            for m in mandates
+        ],
+    )
     return 0
 
 

@@ -94,6 +94,13 @@ def test_an_operator_adds_a_mandate_runs_the_debits_and_reads_the_returns(
     assert written.debit_total_minor == installment
     assert (result["kind"], result["returned"], result["reversed_receipts"]) == ("nacha", 1, 1)
     assert Receipt.objects.get().status == "reversed"
+    assert main(["mandates", "list", contract.account_number, "--json"]) == 0
+    (listed,) = json.loads(capsys.readouterr().out)
+    assert (listed["reference"], listed["status"], listed["account_last4"]) == (
+        mandate["reference"],
+        "active",
+        "6789",
+    )
 
 
 @pytest.mark.django_db

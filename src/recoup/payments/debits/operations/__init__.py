@@ -1,12 +1,7 @@
 """Debits: mandates recorded (`mandates`), runs that write the scheme files and post the receipts
 (`runs`), returns that reverse them (`returns`)."""
 
-from recoup.payments.debits.operations.mandates import (
-    MandateView,
-    mandate_create,
-    mandate_view,
-    originator_add,
-)
+from recoup.payments.debits.operations.mandates import mandate_create, originator_add
 from recoup.payments.debits.operations.returns import ReturnsResult, report_kind, returns_import
 from recoup.payments.debits.operations.runs import (
     FileWritten,
@@ -15,6 +10,7 @@ from recoup.payments.debits.operations.runs import (
     debit_run,
     debits_settle,
 )
+from recoup.payments.debits.queries import MandateView
 
 __all__ = [
     "FileWritten",
@@ -25,7 +21,6 @@ __all__ = [
     "debit_run",
     "debits_settle",
     "mandate_create",
-    "mandate_view",
     "originator_add",
     "report_kind",
     "returns_import",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
@@ -34,20 +33,8 @@ from recoup.payments.debits.models import (
     Originator,
     Scheme,
 )
+from recoup.payments.debits.queries import MandateView, mandate_view
 from recoup.portfolio.models import Contract
-
-
-@dataclass(frozen=True)
-class MandateView:
-    id: int
-    account_number: str
-    scheme: str
-    status: str
-    reference: str
-    holder_name: str
-    bank: str  # routing number or sort code
-    account_last4: str
-    authorized_date: date
 
 
 def sealing_key() -> bytes:
@@ -178,7 +165,10 @@ def mandate_create(
         raise MandateInvalid("holder_name: is required", field="holder_name")
     if authorized_date > at.date():
         raise MandateInvalid("authorized_date: cannot be after today", field="authorized_date")
-    reference = (reference or f"RCP{contract.account_number}").strip().upper()
+    default = f"RCP{contract.account_number}"
+    reference = (
+        (reference or (default if len(default) <= 18 else contract.account_number[-18:])).strip().upper()
+    )
     if not re.fullmatch(r"[A-Z0-9./&\- ]{6,18}", reference) or len(set(reference)) == 1:
         raise MandateInvalid(
             "reference: 6 to 18 letters, digits or . / & - and not one character repeated", field="reference"
@@ -236,17 +226,3 @@ def mandate_create(
             },
         )
     return mandate_view(mandate)
-
-
-def mandate_view(mandate: Mandate) -> MandateView:
-    return MandateView(
-        id=mandate.pk,
-        account_number=mandate.contract.account_number,
-        scheme=mandate.scheme,
-        status=mandate.status,
-        reference=mandate.reference,
-        holder_name=mandate.holder_name,
-        bank=mandate.routing_number or mandate.sort_code,
-        account_last4=mandate.account_last4,
-        authorized_date=mandate.authorized_date,
-    )
