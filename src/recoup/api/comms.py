@@ -88,10 +88,12 @@ def templates(request: HttpRequest, channel: str = "") -> list[dict[str, Any]]:
 @router.post(
     "/sms/inbound",
     auth=BearerToken(),
-    summary="The SMS gateway's webhook: a customer's reply; STOP (or another opt-out keyword) opts them out",
+    summary=(
+        "The SMS gateway's webhook: a customer's reply; STOP (or another opt-out keyword) opts them out, "
+        "START or UNSTOP back in"
+    ),
 )
 def sms_inbound(request: HttpRequest, payload: SmsIn) -> dict[str, int]:
-    opted_out = operations.sms_inbound_record(
+    return operations.sms_inbound_record(
         from_phone=payload.from_phone, body=payload.body, at=payload.at or clock.now()
     )
-    return {"opted_out": opted_out}

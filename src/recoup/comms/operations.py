@@ -41,6 +41,8 @@ __all__ = [
 MAY_SEND = (Role.AGENT, Role.TEAM_LEADER, Role.HEAD_OF_CREDIT)
 # Keywords carriers treat as an opt-out (CTIA Messaging Principles and Best Practices, 2023, §5.1.1).
 STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "REVOKE"})
+# And the keywords that opt back in (same source, §5.1.1: "START", "UNSTOP").
+START_WORDS = frozenset({"START", "UNSTOP"})
 
 
 def communication_send(
@@ -153,11 +155,12 @@ def unsubscribe_record(*, token: str, at: datetime) -> str:
     return str(data["address"])
 
 
-def sms_inbound_record(*, from_phone: str, body: str, at: datetime) -> int:
+def sms_inbound_record(*, from_phone: str, body: str, at: datetime) -> dict[str, int]:
     """An SMS a customer sent us: a STOP (or another carrier opt-out keyword) records an SMS opt-out
-    for every customer with that number. Returns how many customers opted out (0 for anything that
-    is not an opt-out). Raises InvalidOptOut (field "from_phone") for a number that is not valid or
-    no customer has."""
+    for every customer with that number; a START (or UNSTOP) ends the SMS opt-outs of that number
+    in force. Returns how many customers opted out and how many back in (both 0 for any other
+    message). Raises InvalidOptOut (field "from_phone") for a number that is not valid or no
+    customer has."""
     try:
         e164 = phone_normalise(from_phone, country="")
     except InvalidPhone:
@@ -168,11 +171,17 @@ def sms_inbound_record(*, from_phone: str, body: str, at: datetime) -> int:
     if not party_ids:
         raise InvalidOptOut(f"from_phone: no customer has the number {e164}", field="from_phone")
     words = body.strip().upper().split()
-    if not words or words[0].strip(".!") not in STOP_WORDS:
-        return 0
+    keyword = words[0].strip(".!") if words else ""
+    opted_out = opted_in = 0
     with transaction.atomic():
         for party_id in party_ids:
-            compliance_operations.opt_out_record(
-                party_id=party_id, channel="sms", at=at, source="sms_stop", address=e164
-            )
-    return len(party_ids)
+            if keyword in STOP_WORDS:
+                compliance_operations.opt_out_record(
+                    party_id=party_id, channel="sms", at=at, source="sms_stop", address=e164
+                )
+                opted_out += 1
+            elif keyword in START_WORDS and compliance_operations.opt_out_withdraw(
+                party_id=party_id, channel="sms", address=e164, at=at, source="sms_start"
+            ):
+                opted_in += 1
+    return {"opted_out": opted_out, "opted_in": opted_in}

@@ -31,6 +31,10 @@ class InvalidOptOut(ComplianceError):
     """An opt-out with a missing or impossible value (moment, source, address)."""
 
 
+class OptOutNotFound(ComplianceError):
+    """No opt-out in force has this id for this customer (field "opt_out_id")."""
+
+
 class ContactNotPermitted(ComplianceError):
     """The gate refused the contact and the person recording it has not acknowledged every reason.
 

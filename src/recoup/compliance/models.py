@@ -90,13 +90,17 @@ class ContactAttempt(models.Model):
 
 class ChannelOptOut(models.Model):
     """A customer's opt-out of SMS or email: of one address, or of the whole channel when `address`
-    is "". Honoured by the gate from `at` on."""
+    is "". Honoured by the gate from `at` on, until the customer withdraws it (`withdrawn_at`): the
+    row stays as the record of both."""
 
     party = models.ForeignKey("parties.Party", on_delete=models.PROTECT, related_name="+", db_index=False)
     channel = models.CharField(max_length=8)
     address = models.CharField(max_length=254, blank=True)  # E.164 number or lower-cased email
     at = models.DateTimeField()
     source = models.CharField(max_length=32)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_source = models.CharField(max_length=32, blank=True)
+    withdrawn_note = models.CharField(max_length=300, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["party", "channel"], name="channel_opt_out_party")]

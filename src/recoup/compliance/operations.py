@@ -8,8 +8,9 @@ from datetime import datetime
 
 from django.db import transaction
 
+from recoup.access.models import User
 from recoup.access.operations import audit_record
-from recoup.compliance.errors import InvalidAttempt, InvalidOptOut, UnknownChannel
+from recoup.compliance.errors import InvalidAttempt, InvalidOptOut, OptOutNotFound, UnknownChannel
 from recoup.compliance.models import ChannelOptOut, ContactAttempt
 from recoup.compliance.rules import CHANNELS, OPT_OUT_CHANNELS
 from recoup.parties.errors import InvalidPhone, PartyNotFound
@@ -149,7 +150,9 @@ def contact_attempts_record_many(*, attempts: Iterable[AttemptInput], source: st
     return len(rows)
 
 
-def opt_out_record(*, party_id: int, channel: str, at: datetime, source: str, address: str = "") -> None:
+def opt_out_record(
+    *, party_id: int, channel: str, at: datetime, source: str, address: str = "", by: User | None = None
+) -> None:
     """Record a customer's opt-out of SMS or email: of one address (an E.164 number, an email
     address) or, with no address, of the channel. The gate honours it from `at` on. Audited.
 
@@ -182,10 +185,64 @@ def opt_out_record(*, party_id: int, channel: str, at: datetime, source: str, ad
             party_id=party_id, channel=channel, address=address, at=at, source=source
         )
         audit_record(
-            actor=None,
+            actor=by,
             action="compliance.opt_out",
             object_type="party",
             object_id=party_id,
             at=at,
             after={"opt_out": opt_out.pk, "channel": channel, "address": address, "source": source},
         )
+
+
+def opt_out_withdraw(
+    *,
+    party_id: int,
+    at: datetime,
+    source: str,
+    opt_out_id: int | None = None,
+    channel: str = "",
+    address: str = "",
+    note: str = "",
+    by: User | None = None,
+) -> int:
+    """The customer asks to hear from us again: the opt-out `opt_out_id`, or (for an SMS START) every
+    opt-out in force of `channel` for `address` and of the whole channel, ends at `at`. The rows stay
+    as the record. Audited. Returns how many ended.
+
+    Raises OptOutNotFound (field "opt_out_id": none in force for this customer), InvalidOptOut
+    (field "at", "source" or "note").
+    """
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise InvalidOptOut("at: the moment of a withdrawal needs a time zone", field="at")
+    source = source.strip()
+    if not source or len(source) > 32:
+        raise InvalidOptOut(
+            "source: say where the withdrawal came from, at most 32 characters", field="source"
+        )
+    note = note.strip()
+    if len(note) > 300:
+        raise InvalidOptOut("note: at most 300 characters", field="note")
+    in_force = ChannelOptOut.objects.filter(party_id=party_id, withdrawn_at__isnull=True, at__lte=at)
+    if opt_out_id is not None:
+        in_force = in_force.filter(pk=opt_out_id)
+    else:
+        in_force = in_force.filter(channel=channel, address__in=("", address.strip().lower()))
+    with transaction.atomic():
+        ids = list(in_force.select_for_update().values_list("pk", flat=True))
+        if opt_out_id is not None and not ids:
+            raise OptOutNotFound(
+                f"opt_out_id: no opt-out {opt_out_id} in force for this customer", field="opt_out_id"
+            )
+        ended = ChannelOptOut.objects.filter(pk__in=ids).update(
+            withdrawn_at=at, withdrawn_source=source, withdrawn_note=note
+        )
+        if ended:
+            audit_record(
+                actor=by,
+                action="compliance.opt_out_withdrawn",
+                object_type="party",
+                object_id=party_id,
+                at=at,
+                after={"opt_outs": ids, "source": source, "note": note},
+            )
+    return ended

@@ -199,7 +199,12 @@ def _decide(account: _Account, *, channel: str, at: datetime, purpose: str) -> P
     if channel in OPT_OUT_CHANNELS:
         opt_outs = tuple(
             OptOut(channel=o.channel, at=o.at, address=o.address)
-            for o in ChannelOptOut.objects.filter(party_id=account.customer_id, channel=channel, at__lte=at)
+            for o in ChannelOptOut.objects.filter(
+                Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=at),
+                party_id=account.customer_id,
+                channel=channel,
+                at__lte=at,
+            )
         )
     pack = policy_for(
         country=account.country, jurisdiction=account.jurisdiction, product_code=account.product_code
@@ -258,3 +263,25 @@ def repossession_permission(*, contract_id: int, on_date: date) -> Permission:
         first_payment_date=min(paid_dates, default=None),
         us=account.country != "GB",
     )
+
+
+@dataclass(frozen=True)
+class OptOutView:
+    id: int
+    channel: str
+    address: str  # "" for the whole channel
+    at: datetime
+    source: str
+
+
+def customer_id_of(*, account_number: str) -> int:
+    """The customer (party) of an account. Raises AccountNotFound (field "account_number")."""
+    return _account(account_number=account_number).customer_id
+
+
+def opt_outs_in_force(*, party_id: int, at: datetime) -> list[OptOutView]:
+    """The customer's opt-outs of SMS and email in force at `at`, newest first."""
+    rows = ChannelOptOut.objects.filter(
+        Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=at), party_id=party_id, at__lte=at
+    ).order_by("-at", "-pk")
+    return [OptOutView(id=o.pk, channel=o.channel, address=o.address, at=o.at, source=o.source) for o in rows]

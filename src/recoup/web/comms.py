@@ -21,8 +21,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from recoup.access.models import Role
 from recoup.comms import operations, queries
 from recoup.comms.errors import ContactNotPermitted, InvalidOptOut, SentItemNotFound
+from recoup.comms.notices import operations as notice_operations
+from recoup.comms.notices import queries as notice_queries
+from recoup.compliance import operations as compliance_operations
+from recoup.compliance import queries as compliance_queries
 from recoup.kernel import clock
 from recoup.kernel.errors import DomainError
 from recoup.portfolio.errors import AccountNotFound
@@ -43,11 +48,19 @@ def _choice(value: str) -> tuple[str, str]:
     return code, channel
 
 
+# Cancelling a statutory notice stops a letter the law may require: a team leader's call.
+MAY_CANCEL_NOTICE = (Role.TEAM_LEADER, Role.HEAD_OF_CREDIT)
+
+
 def _panel_context(request: HttpRequest, account_number: str) -> dict[str, Any]:
     contract_id = queries.contract_id_for(account_number)
+    party_id = compliance_queries.customer_id_of(account_number=account_number)
     return {
         "account_number": account_number,
         "items": queries.communications_of(contract_id=contract_id),
+        "opt_outs": compliance_queries.opt_outs_in_force(party_id=party_id, at=clock.now()),
+        "notices": notice_queries.notices_of(contract_id=contract_id),
+        "may_cancel_notice": getattr(request.user, "role", "") in MAY_CANCEL_NOTICE,
         "templates": queries.templates_current() if _may_send(request) else [],
         "may_send": _may_send(request),
         "sent": request.GET.get("sent", ""),
@@ -139,6 +152,102 @@ def communication_send(request: HttpRequest, account_number: str) -> HttpRespons
     return redirect(f"{reverse('web:account', args=[account_number])}#contacts")
 
 
+def _panel_answer(
+    request: HttpRequest, account_number: str, *, done: str = "", error: str = ""
+) -> HttpResponse:
+    """The panel again after an opt-out or notice action: with its message, or the error in place."""
+    if done:
+        messages.success(request, done)
+    if not is_htmx(request):
+        if error:
+            messages.error(request, error)
+        return redirect(reverse("web:communications", args=[account_number]))
+    context = {**_panel_context(request, account_number), "action_error": error}
+    return render(request, PANEL, context, status=400 if error else 200)
+
+
+@login_required
+@never_cache
+@require_POST
+def opt_out_new(request: HttpRequest, account_number: str) -> HttpResponse:
+    """The customer asked us not to use a channel (or one address of it): recorded from now on."""
+    if not _may_send(request):
+        raise PermissionDenied("Auditors may read the opt-outs but not change them.")
+    channel = request.POST.get("channel", "")
+    address = request.POST.get("address", "")
+    try:
+        party_id = compliance_queries.customer_id_of(account_number=account_number)
+        compliance_operations.opt_out_record(
+            party_id=party_id,
+            channel=channel,
+            address=address,
+            at=clock.now(),
+            source="agent",
+            by=signed_in_user(request),
+        )
+    except AccountNotFound:
+        return not_found(request, account_number)
+    except DomainError as error:
+        return _panel_answer(request, account_number, error=error.message)
+    what = {"sms": "SMS", "email": "Email"}.get(channel, channel)
+    return _panel_answer(
+        request,
+        account_number,
+        done=f"{what} opt-out recorded{f' for {address.strip()}' if address.strip() else ''}.",
+    )
+
+
+@login_required
+@never_cache
+@require_POST
+def opt_out_withdraw(request: HttpRequest, account_number: str, opt_out_id: int) -> HttpResponse:
+    """The customer asked to hear from us again on a channel they had opted out of."""
+    if not _may_send(request):
+        raise PermissionDenied("Auditors may read the opt-outs but not change them.")
+    note = request.POST.get("note", "").strip()
+    if not note:
+        return _panel_answer(request, account_number, error="Say how the customer asked to opt back in.")
+    try:
+        party_id = compliance_queries.customer_id_of(account_number=account_number)
+        compliance_operations.opt_out_withdraw(
+            party_id=party_id,
+            opt_out_id=opt_out_id,
+            at=clock.now(),
+            source="agent",
+            note=note,
+            by=signed_in_user(request),
+        )
+    except AccountNotFound:
+        return not_found(request, account_number)
+    except DomainError as error:
+        return _panel_answer(request, account_number, error=error.message)
+    return _panel_answer(request, account_number, done="Opt-out withdrawn: the customer hears from us again.")
+
+
+@login_required
+@never_cache
+@require_POST
+def notice_cancel(request: HttpRequest, account_number: str, notice_id: int) -> HttpResponse:
+    """A team leader stops a statutory notice still due (the account settled, say), saying why."""
+    if getattr(request.user, "role", "") not in MAY_CANCEL_NOTICE:
+        raise PermissionDenied("Only a team leader or the head of credit may cancel a statutory notice.")
+    try:
+        contract_id = queries.contract_id_for(account_number)
+        if all(n.id != notice_id for n in notice_queries.notices_of(contract_id=contract_id)):
+            return _panel_answer(request, account_number, error=f"This account has no notice {notice_id}.")
+        notice = notice_operations.notice_cancel(
+            notice_id=notice_id,
+            at=clock.now(),
+            by=signed_in_user(request),
+            reason=request.POST.get("reason", ""),
+        )
+    except AccountNotFound:
+        return not_found(request, account_number)
+    except DomainError as error:
+        return _panel_answer(request, account_number, error=error.message)
+    return _panel_answer(request, account_number, done=f"Notice cancelled: {notice.kind_label}.")
+
+
 @login_required
 @never_cache
 @require_GET
@@ -176,6 +285,17 @@ urlpatterns: list[URLPattern] = [
         name="communication_preview",
     ),
     path("accounts/<str:account_number>/communications/send/", communication_send, name="communication_send"),
+    path("accounts/<str:account_number>/communications/opt-outs/", opt_out_new, name="opt_out_new"),
+    path(
+        "accounts/<str:account_number>/communications/opt-outs/<int:opt_out_id>/withdraw/",
+        opt_out_withdraw,
+        name="opt_out_withdraw",
+    ),
+    path(
+        "accounts/<str:account_number>/communications/notices/<int:notice_id>/cancel/",
+        notice_cancel,
+        name="notice_cancel",
+    ),
     path("communications/<int:sent_item_id>/pdf/", letter_download, name="letter_download"),
     path("comms/unsubscribe/<str:token>/", unsubscribe, name="unsubscribe"),
 ]

@@ -129,7 +129,7 @@ def test_the_sms_webhook_records_a_stop_with_a_token_and_refuses_without_one():
     )
 
     assert unauthenticated.status_code == 401
-    assert stopped.json() == {"opted_out": 1}
+    assert stopped.json() == {"opted_out": 1, "opted_in": 0}
     assert ChannelOptOut.objects.get().channel == "sms"
 
 

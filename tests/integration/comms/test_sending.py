@@ -131,7 +131,7 @@ def test_an_sms_ends_with_the_opt_out_and_a_stop_reply_is_honoured(outbox):
 
     assert item.body.endswith("Reply STOP to opt out")
     assert (outbox / next(outbox.glob("*.json")).name).read_text().count("Reply STOP to opt out") == 1
-    assert opted_out == 1
+    assert opted_out == {"opted_out": 1, "opted_in": 0}
     with pytest.raises(ContactNotPermitted):
         communication_send(
             contract_id=contract.contract_id,
@@ -145,7 +145,10 @@ def test_an_sms_ends_with_the_opt_out_and_a_stop_reply_is_honoured(outbox):
 def test_an_sms_reply_that_is_not_an_opt_out_changes_nothing_and_an_unknown_number_is_refused():
     book()
 
-    assert sms_inbound_record(from_phone="+17135550142", body="I will pay Friday", at=AT) == 0
+    assert sms_inbound_record(from_phone="+17135550142", body="I will pay Friday", at=AT) == {
+        "opted_out": 0,
+        "opted_in": 0,
+    }
     assert not ChannelOptOut.objects.exists()
     with pytest.raises(InvalidOptOut) as refused:
         sms_inbound_record(from_phone="+12025550123", body="STOP", at=AT)
