@@ -19,7 +19,8 @@ from recoup.collections.models import Promise, PromisePayment
 from recoup.ledger.models import JournalEntry, Receipt
 from recoup.ledger.queries import ledger_verify
 from recoup.payments.debits.errors import DebitFileRefused
-from recoup.payments.debits.models import DebitItem, DebitReturn, Mandate
+from recoup.payments.debits.formats import nacha
+from recoup.payments.debits.models import DebitFile, DebitItem, DebitReturn, Mandate
 from recoup.payments.debits.operations import debit_run, returns_import
 from recoup.portfolio.models import Contract
 from recoup.portfolio.schedule_versions import version_schedule
@@ -245,3 +246,20 @@ def test_an_addacs_cancellation_cancels_the_instruction() -> None:
     assert (result.kind, result.mandates_stopped, result.mandates_changed) == ("addacs", 1, 1)
     mandate = Mandate.objects.get()
     assert (mandate.status, mandate.ended_date) == ("cancelled", date(2024, 5, 2))
+
+
+@pytest.mark.django_db
+def test_a_notification_of_change_puts_the_corrected_account_on_the_next_debit(
+    debited: tuple[Contract, int],
+) -> None:
+    data = ach_return_file([(TRACE, 0, "C01")], created=FEB_5, corrected="000555666777").encode()
+
+    result = returns_import(data=data, file_name="noc-0205.ach", at=AT)
+    main(["cob", "--as-of", "2024-03-01", "--json"])
+    march = debit_run(collection_date=date(2024, 3, 1), as_of=date(2024, 3, 1), at=AT)
+
+    assert (result.notices_of_change, result.mandates_changed, result.returned) == (1, 1, 0)
+    assert Mandate.objects.get().account_last4 == "6777"
+    content = DebitFile.objects.get(name=march.files[0].name).content
+    assert nacha.file_read(content, file="march.ach").batches[0].entries[0].account == "000555666777"
+    assert Receipt.objects.filter(status="allocated").count() == 2

@@ -198,7 +198,16 @@ def test_a_notification_of_change_is_told_apart_from_a_return() -> None:
     read = nacha.returns_read(_return_file(addenda), file="noc.ach")
 
     assert read.returns == ()
-    assert (read.notices[0].code, read.notices[0].corrected_data) == ("C01", "000987654321")
+    assert read.notices[0].code == "C01"
+    assert read.notices[0].corrections() == {"account": "000987654321"}
+
+
+def test_a_change_of_routing_account_and_type_is_read_by_its_code() -> None:
+    notice = nacha.ChangeNotice(
+        "line 4", "C07", "021000020000001", "122105278" + "4455-6677".ljust(17) + "37 "
+    )
+
+    assert notice.corrections() == {"routing": "122105278", "account": "4455-6677", "account_type": "savings"}
 
 
 _debits = st.lists(

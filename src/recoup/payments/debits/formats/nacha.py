@@ -162,12 +162,30 @@ class Return:
 
 @dataclass(frozen=True, slots=True)
 class ChangeNotice:
-    """A notification of change: the account details to use next time (COR entries, addenda 98)."""
+    """A notification of change: the account details to use next time (COR entries, addenda 98).
+    `corrected_data` is the 29-character field as sent; `corrections` reads it by the change code."""
 
     location: str
     code: str
     original_trace: str
     corrected_data: str
+
+    def corrections(self) -> dict[str, str]:
+        """What the change code corrects (Nacha Rules, Appendix Five): "account" (C01, C03, C06,
+        C07), "routing" (C02, C03, C07), "account_type" (C05, C06, C07: checking or savings)."""
+        data = self.corrected_data.ljust(29)
+        account = {"C01": data[0:17], "C03": data[12:29], "C06": data[0:17], "C07": data[9:26]}
+        routing = {"C02": data[0:9], "C03": data[0:9], "C07": data[0:9]}
+        code = {"C05": data[0:2], "C06": data[20:22], "C07": data[26:28]}
+        found: dict[str, str] = {}
+        if self.code in account:
+            found["account"] = account[self.code].strip()
+        if self.code in routing:
+            found["routing"] = routing[self.code].strip()
+        if self.code in code:
+            kind = {"2": "checking", "3": "savings"}.get(code[self.code].strip()[:1], "")
+            found["account_type"] = kind
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -553,9 +571,7 @@ def returns_read(text: str, *, file: str) -> ReturnFile:
                 )
             code = addenda[3:6]
             if addenda[1:3] == "98":
-                notices.append(
-                    ChangeNotice(f"line {addenda_line}", code, original_trace, addenda[35:64].strip())
-                )
+                notices.append(ChangeNotice(f"line {addenda_line}", code, original_trace, addenda[35:64]))
                 continue
             if code not in RETURN_REASONS:
                 raise reader.refuse(addenda_line, f"Return Reason Code {code!r} is not one of the Rules'")

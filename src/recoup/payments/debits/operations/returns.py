@@ -17,13 +17,15 @@ from recoup.kernel.plain import plain
 from recoup.ledger import operations as ledger
 from recoup.ledger.models import Receipt, ReceiptStatus
 from recoup.payments.debits import promise_recheck
-from recoup.payments.debits.errors import DebitFileRefused
+from recoup.payments.debits.errors import BankDetailsInvalid, DebitFileRefused
 from recoup.payments.debits.formats import bacs, nacha
 from recoup.payments.debits.formats.bank_details import (
     last_four,
+    routing_number_check,
     seal,
     sort_code_check,
     uk_account_number_check,
+    us_account_number_check,
 )
 from recoup.payments.debits.models import (
     DebitItem,
@@ -120,9 +122,11 @@ def returns_import(
             )
             result = ReturnsResult(file_name, kind, 0, 0, 0, stopped, changed, 0, 0)
         else:
-            notices = 0
+            notices: tuple[nacha.ChangeNotice, ...] = ()
+            changed = 0
             if kind == "nacha":
                 returned, notices = _nacha_match(data, file_name)
+                changed = _notices_apply(notices, file_name, at, created_by)
             else:
                 returned = _arudd_match(data, file_name)
             record = ReturnFile.objects.create(
@@ -150,9 +154,9 @@ def returns_import(
                 len(returned) - len(fresh),
                 reversed_count,
                 stopped,
-                0,
+                changed,
                 reopened,
-                notices,
+                len(notices),
             )
         audit_record(
             actor=created_by,
@@ -172,7 +176,7 @@ def returns_import(
     return result
 
 
-def _nacha_match(data: bytes, file_name: str) -> tuple[list[_Returned], int]:
+def _nacha_match(data: bytes, file_name: str) -> tuple[list[_Returned], tuple[nacha.ChangeNotice, ...]]:
     try:
         text = data.decode("ascii")
     except UnicodeDecodeError as error:
@@ -214,7 +218,62 @@ def _nacha_match(data: bytes, file_name: str) -> tuple[list[_Returned], int]:
                 entry.code in ACH_STOPPING_CODES,
             )
         )
-    return found, len(read.notices)
+    return found, read.notices
+
+
+def _notices_apply(
+    notices: Sequence[nacha.ChangeNotice], file_name: str, at: datetime, created_by: User | None
+) -> int:
+    """Notifications of change corrected on the mandate, so the next debit uses the new details
+    (the Rules give the originator six banking days or until its next entry). A change code that
+    corrects nothing a mandate holds (a name, an individual id) is audited and left."""
+    changed = 0
+    key = sealing_key()
+    for notice in notices:
+        item = DebitItem.objects.filter(trace=notice.original_trace, originator__scheme=Scheme.ACH).first()
+        if item is None:
+            raise DebitFileRefused(
+                f"no ACH debit of ours has trace number {notice.original_trace}",
+                file=file_name,
+                location=notice.location,
+            )
+        mandate = Mandate.objects.select_for_update().get(pk=item.mandate_id)
+        corrections = notice.corrections()
+        updates: dict[str, object] = {}
+        where = f"{notice.location}, Corrected Data"
+        try:
+            if "routing" in corrections:
+                updates["routing_number"] = routing_number_check(corrections["routing"], field=where)
+            if "account" in corrections:
+                number = us_account_number_check(corrections["account"], field=where)
+                updates |= {"account_sealed": seal(number, key=key), "account_last4": last_four(number)}
+        except BankDetailsInvalid as invalid:
+            raise DebitFileRefused(invalid.message, file=file_name, location=notice.location) from None
+        if "account_type" in corrections:
+            if not corrections["account_type"]:
+                raise DebitFileRefused(
+                    "the corrected transaction code is neither checking nor savings",
+                    file=file_name,
+                    location=notice.location,
+                )
+            updates["account_type"] = corrections["account_type"]
+        if updates:
+            Mandate.objects.filter(pk=mandate.pk).update(**updates)
+            changed += 1
+        audit_record(
+            actor=created_by,
+            action="debit_mandate.notice_of_change",
+            object_type="payments_debits.mandate",
+            object_id=mandate.pk,
+            at=at,
+            before={
+                "routing_number": mandate.routing_number,
+                "account_last4": mandate.account_last4,
+                "account_type": mandate.account_type,
+            },
+            after={"code": notice.code, **{k: v for k, v in updates.items() if k != "account_sealed"}},
+        )
+    return changed
 
 
 def _arudd_match(data: bytes, file_name: str) -> list[_Returned]:
