@@ -80,4 +80,4 @@ def test_one_return_file_read_twice_at_once_reverses_once() -> None:
 
     assert errors == []
     assert DebitReturn.objects.count() == 1
-    assert JournalEntry.objects.filter(reason_code="debit_returned").count() == 1
+    assert JournalEntry.objects.filter(reason_code="payment_returned").count() == 1

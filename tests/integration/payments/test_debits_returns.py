@@ -86,7 +86,7 @@ def test_the_same_return_file_twice_reverses_once(debited: tuple[Contract, int])
 
     assert (again.returned, again.already_returned, again.reversed_receipts) == (0, 1, 0)
     assert DebitReturn.objects.count() == 1
-    assert JournalEntry.objects.filter(reason_code="debit_returned").count() == 1
+    assert JournalEntry.objects.filter(reason_code="payment_returned").count() == 1
 
 
 @pytest.mark.django_db

@@ -48,7 +48,8 @@ ARUDD_STOPPING_CODES = frozenset({"1", "2", "3", "5", "6", "A", "B"})
 # ADDACS: the instruction cancelled (0, 1, 2, 3, B); amended to a new account (C, E); re-instated (R).
 ADDACS_CANCELLING_CODES = frozenset({"0", "1", "2", "3", "B"})
 ADDACS_AMENDING_CODES = frozenset({"C", "E"})
-REVERSAL_REASON = "debit_returned"
+# The reason every returned payment carries in the journal, whichever way it came back.
+REVERSAL_REASON = "payment_returned"
 
 
 @dataclass(frozen=True)
