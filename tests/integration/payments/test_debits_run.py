@@ -198,3 +198,12 @@ def test_a_direct_debit_needs_a_uk_account_in_pounds() -> None:
         )
 
     assert refused.value.field == "originator"
+
+
+@pytest.mark.django_db
+def test_a_date_with_no_installment_due_debits_nothing(us_loan: Loan) -> None:
+    cob_run(as_of=date(2024, 2, 14), at=AT)
+
+    result = debit_run(collection_date=date(2024, 2, 15), as_of=date(2024, 2, 14), at=AT)
+
+    assert (result.items, result.files) == (0, ())

@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 
 from recoup.access.models import User
 from recoup.access.operations import audit_record
+from recoup.arrears.models import ArrearsState
 from recoup.kernel.money import Money
 from recoup.payments.debits.errors import DebitRunRefused
 from recoup.payments.debits.formats import bacs, nacha
@@ -92,10 +94,19 @@ class _Due:
 
 
 def _due(collection_date: date) -> tuple[list[_Due], list[str]]:
-    """The installments due on the collection date of contracts with a mandate that can be debited."""
+    """The installments due on the collection date of contracts with a mandate that can be debited.
+
+    The arrears state the close keeps narrows the accounts first, in SQL: only those whose next
+    installment is due by the collection date, or whose last one fell due on it (the close for the
+    date has run), or that no close has seen yet, have their schedule built to find the installment.
+    """
+    state = ArrearsState.objects.filter(contract_id=OuterRef("contract_id"))
+    maybe_due = Exists(state.filter(Q(next_due_date__lte=collection_date) | Q(last_due_date=collection_date)))
     mandates = (
         Mandate.objects.select_related("contract", "originator")
         .filter(status__in=[MandateStatus.ACTIVE, MandateStatus.LODGED, MandateStatus.PENDING_LODGEMENT])
+        .filter(contract__status=ContractStatus.ACTIVE)
+        .filter(maybe_due | ~Exists(state))
         .exclude(items__collection_date=collection_date)
         .order_by("originator_id", "pk")
     )
@@ -104,8 +115,6 @@ def _due(collection_date: date) -> tuple[list[_Due], list[str]]:
     seen_contracts: set[int] = set()
     for mandate in mandates:
         contract = mandate.contract
-        if contract.status != ContractStatus.ACTIVE:
-            continue
         if mandate.status != MandateStatus.ACTIVE and mandate.scheme == Scheme.BACS:
             lodged = mandate.lodged_date
             if lodged is None or lodged + timedelta(days=LODGEMENT_DAYS) > collection_date:
