@@ -16,10 +16,8 @@ MAX_PAN_DIGITS = 19
 
 # A run of digits, possibly written in groups separated by one space or dash ("4242 4242 4242 4242").
 _RUN = re.compile(r"\d(?:[ -]?\d){12,}")
-_HEX = frozenset("0123456789abcdefABCDEF")
-# Digits inside a long hexadecimal word are part of a machine's identifier (a SHA-256 digest, a
-# UUID, a message id), not a number someone wrote down; shorter words are looked into.
-MIN_HEX_IDENTIFIER = 32
+# The same run touching no letter or digit on either side.
+_WORD_RUN = re.compile(r"(?<![0-9A-Za-z])\d(?:[ -]?\d){12,}(?![0-9A-Za-z])")
 
 
 def luhn_valid(digits: str) -> bool:
@@ -85,17 +83,18 @@ class PanRun:
     digits: str
 
 
-def pan_runs(text: str) -> list[PanRun]:
+def pan_runs(text: str, *, glued: bool = False) -> list[PanRun]:
     """Every stretch of `text` that reads as a card number: 13 to 19 digits passing the Luhn check,
-    written in one run or in groups split by single spaces or dashes ("4242 4242 4242 4242"),
-    wherever it is, even glued to letters ("ref4111…"), except inside a hexadecimal identifier of
-    32 characters or more. Groups are tried in every consecutive stretch, so a number with other
-    digits written beside it ("… 4242 10 dollars") is still found, and a run of more than 19
-    digits is looked into for any 13–19 digit window."""
+    written in one run or in groups split by single spaces or dashes ("4242 4242 4242 4242").
+
+    Groups are tried in every consecutive stretch, so a number with other digits written beside it
+    ("… 4242 10 dollars") is still found, and a run of more than 19 digits is looked into for any
+    13–19 digit window. Digits glued to letters ("s139630057737088_x1", a savepoint's name; a hash)
+    belong to an identifier and are passed over, unless `glued`: for text a person typed, where
+    "ref4111111111111111" is a card number all the same.
+    """
     found: list[PanRun] = []
-    for match in _RUN.finditer(text):
-        if _inside_hex_identifier(text, match.start(), match.end()):
-            continue
+    for match in (_RUN if glued else _WORD_RUN).finditer(text):
         hit = _pan_in(re.split(r"[ -]", match.group()))
         if hit is not None:
             found.append(PanRun(match.start(), match.end(), hit))
@@ -117,16 +116,6 @@ def _pan_in(groups: list[str]) -> str | None:
     return None
 
 
-def _inside_hex_identifier(text: str, start: int, end: int) -> bool:
-    if not all(ch in _HEX for ch in text[start:end]):
-        return False
-    while start > 0 and text[start - 1] in _HEX:
-        start -= 1
-    while end < len(text) and text[end] in _HEX:
-        end += 1
-    return end - start >= MIN_HEX_IDENTIFIER
-
-
 def _luhn_window(digits: str) -> str | None:
     for size in range(MAX_PAN_DIGITS, MIN_PAN_DIGITS - 1, -1):
         for start in range(0, len(digits) - size + 1):
@@ -134,10 +123,3 @@ def _luhn_window(digits: str) -> str | None:
             if luhn_valid(window):
                 return window
     return None
-
-
-def pan_masked(text: str) -> str:
-    """`text` with each card number replaced by its last four digits after asterisks."""
-    for run in reversed(pan_runs(text)):
-        text = f"{text[: run.start]}****{last_four(run.digits)}{text[run.end :]}"
-    return text

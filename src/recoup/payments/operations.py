@@ -155,7 +155,7 @@ def payment_record(
             f"channel: {channel!r} is not one of {', '.join(OTHER_CHANNELS)}{hint}", field="channel"
         )
     reference = " ".join(reference.split())
-    if pan_runs(reference):
+    if pan_runs(reference, glued=True):
         raise InvalidPayment(
             "reference: this looks like a card number; Recoup keeps none, so take cards as card payments",
             field="reference",

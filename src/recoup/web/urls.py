@@ -10,6 +10,7 @@ from recoup.web import (
     contacts,
     escalations,
     inbox,
+    payments,
     privacy,
     reports,
     security,
@@ -48,4 +49,5 @@ urlpatterns += (
     + inbox.urlpatterns
     + cash_unapplied.urlpatterns
     + cash_reconciliation.urlpatterns
+    + payments.urlpatterns
 )
