@@ -147,6 +147,14 @@ EMAIL_HOST_USER = os.environ.get("RECOUP_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("RECOUP_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("RECOUP_EMAIL_TLS", "0") in {"1", "true", "yes"}
 
+# Letters, email and SMS to customers (recoup.comms.outbox): "file" writes each into the outbox
+# directory, "console" prints it, "smtp" sends email through the relay above (SMS into the outbox).
+RECOUP_COMMS_PROVIDER = os.environ.get("RECOUP_COMMS_PROVIDER", "file")
+RECOUP_COMMS_OUTBOX = os.environ.get("RECOUP_COMMS_OUTBOX", "")  # blank: var/outbox
+RECOUP_MAIL_DOMAIN = os.environ.get("RECOUP_MAIL_DOMAIN", "recoup.localhost")  # of the Message-IDs
+# Where the links in customers' email (unsubscribe) point.
+RECOUP_BASE_URL = os.environ.get("RECOUP_BASE_URL", "http://127.0.0.1:8000")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

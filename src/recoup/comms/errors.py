@@ -50,3 +50,8 @@ class InvalidOptOut(CommsError):
 
 class InvalidLetterRun(CommsError):
     """A letter run asked with impossible settings (an unknown treatment or template)."""
+
+
+class DeliveryFailed(CommsError):
+    """The provider would not take the message (the SMTP relay down or refusing it): nothing was
+    recorded as sent, and the send may be tried again (field "channel")."""

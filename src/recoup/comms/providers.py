@@ -2,13 +2,17 @@
 
 `FileProvider` writes each email as an .eml file (RFC 5322, readable by any mail client) and each
 SMS as a .json file into a directory: the default for the demo and the tests, and what a lender
-runs until a gateway is configured. `ConsoleProvider` prints them. A real gateway (an SMTP relay,
-an SMS aggregator's HTTP API) is another class with the same `send`. Pure: no Django.
+runs until a gateway is configured. `ConsoleProvider` prints them. `SmtpProvider` hands email to
+an SMTP relay (STARTTLS and a login when configured) and passes SMS to another provider, since no
+SMS goes by SMTP; an SMS aggregator's HTTP API would be another class with the same `send`.
+Pure: no Django.
 """
 
 from __future__ import annotations
 
 import json
+import smtplib
+import ssl
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,6 +20,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Protocol, TextIO
+
+from recoup.comms.errors import DeliveryFailed
 
 
 @dataclass(frozen=True)
@@ -104,3 +110,42 @@ class ConsoleProvider:
         reference = f"sms-{uuid.uuid4().hex[:16]}"
         self.stream.write(json.dumps(_sms_document(message, reference)) + "\n")
         return reference
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int = 25
+    username: str = ""
+    password: str = ""
+    starttls: bool = False
+    timeout_seconds: float = 30.0
+
+
+class SmtpProvider:
+    """Sends email through an SMTP relay, one connection per message; SMS goes to `sms` (the
+    outbox until an SMS gateway is configured). The reference is the email's Message-ID, which a
+    customer's reply quotes in In-Reply-To for the collections inbox to thread it."""
+
+    def __init__(self, smtp: SmtpSettings, *, sms: Provider, domain: str = "recoup.localhost") -> None:
+        self.smtp = smtp
+        self.sms = sms
+        self.domain = domain
+
+    def send(self, message: Message) -> str:
+        if message.channel != "email":
+            return self.sms.send(message)
+        email = email_build(message, domain=self.domain)
+        try:
+            with smtplib.SMTP(self.smtp.host, self.smtp.port, timeout=self.smtp.timeout_seconds) as relay:
+                if self.smtp.starttls:
+                    relay.starttls(context=ssl.create_default_context())
+                if self.smtp.username:
+                    relay.login(self.smtp.username, self.smtp.password)
+                relay.send_message(email)
+        except (OSError, smtplib.SMTPException) as error:
+            raise DeliveryFailed(
+                f"channel: the mail relay {self.smtp.host}:{self.smtp.port} did not take the email ({error})",
+                field="channel",
+            ) from None
+        return str(email["Message-ID"])
