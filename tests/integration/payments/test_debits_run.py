@@ -207,3 +207,18 @@ def test_a_date_with_no_installment_due_debits_nothing(us_loan: Loan) -> None:
     result = debit_run(collection_date=date(2024, 2, 15), as_of=date(2024, 2, 14), at=AT)
 
     assert (result.items, result.files) == (0, ())
+
+
+@pytest.mark.django_db
+def test_a_run_on_the_due_date_before_its_close_posts_the_receipt_after_the_close(us_loan: Loan) -> None:
+    contract, _ = us_loan
+    before_close = debit_run(collection_date=FEB_1, as_of=FEB_1, at=AT)
+    assert (before_close.items, before_close.settled) == (1, 0)
+
+    cob_run(as_of=FEB_1, at=AT)
+    settled = debits_settle(as_of=FEB_1, at=AT)
+    cob_run(as_of=date(2024, 2, 2), at=AT)
+
+    assert settled == 1
+    state = ArrearsState.objects.get(contract=contract)
+    assert (state.arrears_minor, state.bucket) == (0, "current")

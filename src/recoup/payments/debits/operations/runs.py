@@ -3,12 +3,15 @@
 When the money counts. An ACH debit settles on its effective entry date and a Direct Debit on the
 Bacs entry day (the collection date; Bacs processes it the working day before). The receipt is
 posted through `portfolio.operations.payment_apply`, dated that settlement date, once the date has
-come (`as_of` on or after it): a run for today posts at once, a run for a later date posts when a
-run or `debits_settle` is made on or after it. The item's own key is the receipt's idempotency key
-("debit-item:<id>"), so settling twice posts once. Neither scheme guarantees the money: a NACHA
-return (within two banking days, sixty for an unauthorized consumer debit) or an ARUDD unpaid
-advice reverses the receipt through `ledger.operations.receipt_reverse`, dated the day the return
-came; the next close of business re-ages the account from the journal as it then stands.
+come and its close of business has run (which makes the installment fall due in the ledger): a run
+after the close of the collection date posts at once; a run made ahead posts when a later run or
+`debits_settle` (`recoup debits settle`, after `recoup cob`) is made. The item's own key is the
+receipt's idempotency key ("debit-item:<id>"), so settling twice posts once.
+
+Neither scheme guarantees the money: a NACHA return (within two banking days, sixty for an
+unauthorized consumer debit) or an ARUDD unpaid advice reverses the receipt through
+`ledger.operations.receipt_reverse`, dated the day the return came; the next close of business
+re-ages the account from the journal as it then stands.
 """
 
 from __future__ import annotations
@@ -19,11 +22,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef, Q
 
 from recoup.access.models import User
 from recoup.access.operations import audit_record
-from recoup.arrears.models import ArrearsState
+from recoup.arrears.models import ArrearsState, CobRun, CobStatus
 from recoup.kernel.money import Money
 from recoup.payments.debits.errors import DebitRunRefused
 from recoup.payments.debits.formats import bacs, nacha
@@ -371,16 +374,22 @@ def _file_save(
 
 
 def debits_settle(*, as_of: date, at: datetime, created_by: User | None = None) -> int:
-    """Post the receipt of every submitted debit whose collection date has come; how many it posted."""
+    """Post the receipt of every submitted debit whose collection date has come and been closed;
+    how many it posted."""
     with transaction.atomic():
         return _settle(as_of=as_of, at=at, created_by=created_by)
 
 
 def _settle(*, as_of: date, at: datetime, created_by: User | None) -> int:
+    # The close of the collection date makes its installment fall due in the ledger; a receipt
+    # posted before it would go to principal as a prepayment and leave the installment unpaid.
+    closed = CobRun.objects.filter(status=CobStatus.COMPLETED).aggregate(last=Max("business_date"))["last"]
+    if closed is None:
+        return 0
     items = list(
         DebitItem.objects.select_for_update(of=("self",))
         .select_related("contract", "originator")
-        .filter(status=ItemStatus.SUBMITTED, collection_date__lte=as_of)
+        .filter(status=ItemStatus.SUBMITTED, collection_date__lte=min(as_of, closed))
         .order_by("collection_date", "pk")
     )
     for item in items:
