@@ -160,4 +160,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("RECOUP_LOG_LEVEL", "WARNING")},
+    # The MT940 reader logs a field it cannot match with its raw text, which may carry a customer's
+    # name or account: the import refuses the file with its own message, naming only the line.
+    "loggers": {"mt940": {"level": "CRITICAL", "propagate": False, "handlers": []}},
 }
