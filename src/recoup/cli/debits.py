@@ -2,8 +2,10 @@
 
 `recoup debits run --date DATE [--as-of DATE] [--out DIR] [--json]`: debit the installments due on
 DATE on active mandates, write one NACHA file per ACH originator and one Bacs submission per service
-user (into --out, default var/debits), and post the receipts of debits whose date has come.
-`recoup debits settle --as-of DATE`: post the receipts of debits submitted earlier for dates now come.
+user (into --out, default var/debits; each is also kept in the database), and post the receipts
+of debits whose date has come and been closed.
+`recoup debits settle --as-of DATE`: after the close, post the receipts of debits submitted earlier
+for dates now come and closed. `recoup debits file NAME`: print a file a run wrote, as sent.
 `recoup debits returns FILE [--json]`: read a NACHA return file or a Bacs ARUDD or ADDACS report.
 `recoup debits originator CODE --scheme ach|bacs ...`: record who collects.
 `recoup mandates add ACCOUNT --originator CODE ...`: record a customer's ACH authorization or
@@ -46,11 +48,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     run = actions.add_parser("run", help="debit the installments due on a date and write the scheme files")
     run.add_argument("--date", required=True, type=date.fromisoformat, help="collection date, YYYY-MM-DD")
     run.add_argument("--as-of", type=date.fromisoformat, default=None, help="business date (today)")
-    run.add_argument("--out", default="var/debits", help="directory the files are written into")
+    run.add_argument("--out", default=None, help="directory the files are written into (var/debits)")
     run.add_argument("--json", action="store_true", help="print the run as JSON")
     settle = actions.add_parser("settle", help="post the receipts of debits whose date has come")
     settle.add_argument("--as-of", type=date.fromisoformat, default=None, help="business date (today)")
     settle.add_argument("--json", action="store_true", help="print the count as JSON")
+    show = actions.add_parser("file", help="print a file a run wrote, as it was sent")
+    show.add_argument("name", help="the file's name, as the run printed it")
     returns = actions.add_parser("returns", help="read a NACHA return file or an ARUDD or ADDACS report")
     returns.add_argument("file", help="the file as the bank or Bacs sent it")
     returns.add_argument("--json", action="store_true", help="print what was done as JSON")
@@ -101,6 +105,15 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.action == "run":
         return _run(args, at)
+    if args.action == "file":
+        from recoup.kernel.errors import DomainError
+        from recoup.payments.debits.models import DebitFile
+
+        written = DebitFile.objects.filter(name=args.name).first()
+        if written is None:
+            raise DomainError(f"name: no debit file {args.name!r}", field="name")
+        sys.stdout.write(written.content)
+        return 0
     if args.action == "settle":
         from recoup.payments.debits.operations import debits_settle
 
@@ -176,7 +189,9 @@ def _run(args: argparse.Namespace, at: datetime) -> int:
     if not args.json and sys.stderr.isatty():
         sys.stderr.write(f"debiting the installments due {args.date}...\n")
     result = debit_run(collection_date=args.date, as_of=args.as_of or at.date(), at=at)
-    out = Path(args.out)
+    from django.conf import settings
+
+    out = Path(args.out) if args.out else Path(settings.VAR_DIR) / "debits"
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for written in result.files:

@@ -92,6 +92,8 @@ def test_an_operator_adds_a_mandate_runs_the_debits_and_reads_the_returns(
     written = nacha.file_read(Path(path).read_text(), file=path)
     assert written.batches[0].sec_code == "WEB"
     assert written.debit_total_minor == installment
+    assert main(["debits", "file", Path(path).name]) == 0
+    assert capsys.readouterr().out == Path(path).read_text()
     assert (result["kind"], result["returned"], result["reversed_receipts"]) == ("nacha", 1, 1)
     assert Receipt.objects.get().status == "reversed"
     assert main(["mandates", "list", contract.account_number, "--json"]) == 0
