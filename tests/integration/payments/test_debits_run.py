@@ -11,8 +11,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from recoup.access.operations import user_create
 from recoup.arrears.models import ArrearsState
 from recoup.arrears.operations import cob_run
+from recoup.collections.arrangements import ArrangementTerms, arrangement_request
 from recoup.ledger.models import Receipt
 from recoup.payments.debits.errors import DebitRunRefused, MandateInvalid
 from recoup.payments.debits.formats import bacs, nacha
@@ -222,3 +224,27 @@ def test_a_run_on_the_due_date_before_its_close_posts_the_receipt_after_the_clos
     assert settled == 1
     state = ArrearsState.objects.get(contract=contract)
     assert (state.arrears_minor, state.bucket) == (0, "current")
+
+
+@pytest.mark.django_db
+def test_an_account_on_a_reduced_payment_plan_is_debited_the_agreed_amount_not_the_installment(
+    us_loan: Loan,
+) -> None:
+    contract, _ = us_loan
+    head = user_create(username="head", password="not-used-here-1", role="head_of_credit")
+    plan = ArrangementTerms(kind="reduced_payment", amount="250.00", periods=2, first_date=date(2024, 2, 5))
+    agreed = arrangement_request(
+        account_number=contract.account_number, terms=plan, requested_by=head, as_of=date(2024, 1, 31), at=AT
+    )
+    assert agreed.status == "active"
+    cob_run(as_of=FEB_1, at=AT)
+
+    on_due_date = debit_run(collection_date=FEB_1, as_of=FEB_1, at=AT)
+    cob_run(as_of=date(2024, 2, 5), at=AT)
+    on_plan_date = debit_run(collection_date=date(2024, 2, 5), as_of=date(2024, 2, 5), at=AT)
+
+    assert on_due_date.items == 0
+    assert (on_plan_date.items, on_plan_date.settled) == (1, 1)
+    item = DebitItem.objects.get()
+    assert (item.amount_minor, item.installment) == (25_000, None)
+    assert Receipt.objects.get().amount_minor == 25_000

@@ -27,6 +27,13 @@ from django.db.models import Exists, Max, OuterRef, Q
 from recoup.access.models import User
 from recoup.access.operations import audit_record
 from recoup.arrears.models import ArrearsState, CobRun, CobStatus
+from recoup.collections.models import (
+    Arrangement,
+    ArrangementKind,
+    ArrangementPayment,
+    ArrangementStatus,
+    PromiseStatus,
+)
 from recoup.kernel.money import Money
 from recoup.payments.debits.errors import DebitRunRefused
 from recoup.payments.debits.formats import bacs, nacha
@@ -56,6 +63,8 @@ ENTRY_DESCRIPTION = "LOAN PYMT"
 # A Direct Debit Instruction lodged (AUDDIS 0N) is first collected no sooner than this many days
 # later, so that the payer's bank has set it up (the Bacs three-day cycle, counted in calendar days).
 LODGEMENT_DAYS = 3
+# Arrangements with dated amounts of their own that replace the scheduled payment while they run.
+PLAN_KINDS = (ArrangementKind.REDUCED_PAYMENT, ArrangementKind.SETTLEMENT)
 FILE_ID_MODIFIERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
@@ -91,7 +100,7 @@ def bacs_processing_date(collection_date: date) -> date:
 @dataclass
 class _Due:
     mandate: Mandate
-    installment: int
+    installment: int | None  # None for a payment of a reduced-payment plan or settlement
     amount_minor: int
     code: str = ""
 
@@ -102,14 +111,26 @@ def _due(collection_date: date) -> tuple[list[_Due], list[str]]:
     The arrears state the close keeps narrows the accounts first, in SQL: only those whose next
     installment is due by the collection date, or whose last one fell due on it (the close for the
     date has run), or that no close has seen yet, have their schedule built to find the installment.
+
+    An account under an active reduced-payment plan or settlement is debited what the customer
+    agreed to pay on the date (collections' arrangement payments), not the scheduled payment the
+    plan replaces, and nothing on a date the plan has no payment. Promises to pay are not debited:
+    the mandate authorizes the contract's payments, not a one-off amount promised on a call.
     """
+    active_plans = Arrangement.objects.filter(status=ArrangementStatus.ACTIVE, kind__in=PLAN_KINDS)
+    under_plan = set(active_plans.values_list("contract_id", flat=True))
+    planned: dict[int, int] = {}
+    for contract_id, amount_minor in ArrangementPayment.objects.filter(
+        arrangement__in=active_plans, due_date=collection_date, status=PromiseStatus.OPEN
+    ).values_list("arrangement__contract_id", "amount_minor"):
+        planned[contract_id] = planned.get(contract_id, 0) + amount_minor
     state = ArrearsState.objects.filter(contract_id=OuterRef("contract_id"))
     maybe_due = Exists(state.filter(Q(next_due_date__lte=collection_date) | Q(last_due_date=collection_date)))
     mandates = (
         Mandate.objects.select_related("contract", "originator")
         .filter(status__in=[MandateStatus.ACTIVE, MandateStatus.LODGED, MandateStatus.PENDING_LODGEMENT])
         .filter(contract__status=ContractStatus.ACTIVE)
-        .filter(maybe_due | ~Exists(state))
+        .filter(maybe_due | ~Exists(state) | Q(contract_id__in=list(planned)))
         .exclude(items__collection_date=collection_date)
         .order_by("originator_id", "pk")
     )
@@ -118,28 +139,31 @@ def _due(collection_date: date) -> tuple[list[_Due], list[str]]:
     seen_contracts: set[int] = set()
     for mandate in mandates:
         contract = mandate.contract
+        if contract.pk in under_plan:
+            amount, number = planned.get(contract.pk, 0), None
+        else:
+            installment = next(
+                (i for i in version_schedule(contract).installments if i.due_date == collection_date), None
+            )
+            amount, number = (installment.payment_minor, installment.number) if installment else (0, None)
+        if amount <= 0:
+            continue
         if mandate.status != MandateStatus.ACTIVE and mandate.scheme == Scheme.BACS:
             lodged = mandate.lodged_date
             if lodged is None or lodged + timedelta(days=LODGEMENT_DAYS) > collection_date:
-                if any(i.due_date == collection_date for i in version_schedule(contract).installments):
-                    skipped.append(
-                        f"{contract.account_number}: Direct Debit Instruction {mandate.reference} "
-                        f"is not lodged {LODGEMENT_DAYS} days before {collection_date}"
-                    )
+                skipped.append(
+                    f"{contract.account_number}: Direct Debit Instruction {mandate.reference} "
+                    f"is not lodged {LODGEMENT_DAYS} days before {collection_date}"
+                )
                 continue
-        for installment in version_schedule(contract).installments:
-            if installment.due_date == collection_date and installment.payment_minor > 0:
-                if contract.pk in seen_contracts:
-                    skipped.append(
-                        f"{contract.account_number}: a second mandate {mandate.reference} is not debited"
-                    )
-                    break
-                seen_contracts.add(contract.pk)
-                code = ""
-                if mandate.scheme == Scheme.BACS:
-                    code = "17" if mandate.status == MandateStatus.ACTIVE else "01"
-                due.append(_Due(mandate, installment.number, installment.payment_minor, code))
-                break
+        if contract.pk in seen_contracts:
+            skipped.append(f"{contract.account_number}: a second mandate {mandate.reference} is not debited")
+            continue
+        seen_contracts.add(contract.pk)
+        code = ""
+        if mandate.scheme == Scheme.BACS:
+            code = "17" if mandate.status == MandateStatus.ACTIVE else "01"
+        due.append(_Due(mandate, number, amount, code))
     return due, skipped
 
 
