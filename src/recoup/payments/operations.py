@@ -101,7 +101,7 @@ def card_payment_take(
                 account_number=contract.account_number,
                 amount=money.amount,
                 received_date=as_of,
-                reference=f"{card.brand} {card.last4} {charge.reference}"[:140],
+                reference=f"{method.get_brand_display()} ending {method.last4}",
                 idempotency_key=f"payment:{key}",
                 currency=money.currency,
                 at=at,
