@@ -11,6 +11,7 @@ or a lower score, go to the unapplied-cash queue as ambiguous, with the candidat
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -61,6 +62,7 @@ class LineFacts:
     remittance: str = ""
     customer_reference: str = ""
     payer_name: str = ""
+    numbers: tuple[str, ...] = ()  # the account numbers quoted: see `numbers_named`
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,11 +74,12 @@ class Match:
     candidates: tuple[Scored, ...] = ()
 
 
-def numbers_named(line: LineFacts) -> tuple[str, ...]:
-    """The account numbers the line quotes, each once, remittance first."""
-    return account_numbers_in(line.remittance, line.customer_reference)
+def numbers_named(*, remittance: str, customer_reference: str) -> tuple[str, ...]:
+    """The account numbers a line quotes, each once, remittance first."""
+    return account_numbers_in(remittance, customer_reference)
 
 
+@functools.lru_cache(maxsize=65_536)
 def name_key(text: str) -> str:
     """A name as compared: lower case, accents and punctuation dropped, titles left out."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
@@ -107,7 +110,7 @@ def line_match(
     `by_number` holds the accounts whose numbers the lines quote, `by_name` the accounts of the
     customers under each name key.
     """
-    named = [by_number[number] for number in numbers_named(line) if number in by_number]
+    named = [by_number[number] for number in line.numbers if number in by_number]
     if len(named) == 1:
         return _by_number(line, named[0])
     if len(named) > 1:
@@ -189,6 +192,7 @@ def _score(line: LineFacts, candidate: Candidate) -> Scored:
     return Scored(candidate.contract_id, candidate.account_number, min(points, 100), ", ".join(reasons))
 
 
+@functools.lru_cache(maxsize=4_096)  # a file has few booking dates, a book 28 due days
 def days_from_due_day(day: date, due_day: int) -> int:
     """Days between `day` and the nearest day of the month installments fall due on (a due day
     of the 31st falls on the last day of shorter months)."""

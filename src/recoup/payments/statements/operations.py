@@ -24,6 +24,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q
 
 from recoup.access.models import User
+from recoup.access.operations import audit_record
 from recoup.arrears.models import CobRun
 from recoup.collections.promise_evaluation import promises_evaluate
 from recoup.kernel import bulk
@@ -186,6 +187,23 @@ def statement_file_import(
             record.unmatched_count = posted.unmatched
             record.posted_total = posted.posted_total
             record.save(update_fields=["matched_count", "unmatched_count", "posted_total"])
+            audit_record(
+                actor=by,
+                action="statement_file.imported",
+                object_type="payments_statements.statementfile",
+                object_id=record.pk,
+                at=at,
+                after={
+                    "name": record.name,
+                    "sha256": record.sha256,
+                    "lines": record.line_count,
+                    "matched": posted.matched,
+                    "unmatched": posted.unmatched,
+                    "posted_total": str(posted.posted_total),
+                    "returned": returned,
+                    "skipped_statements": skipped,
+                },
+            )
             return dataclasses.replace(
                 duplicate,
                 matched=posted.matched,
@@ -265,13 +283,11 @@ def _lines_post(statements: list[tuple[Statement, tuple[ParsedLine, ...]]], *, a
         for position, line in enumerate(lines, start=1)
         if line.direction == Direction.CREDIT
     }
-    by_number = batch.candidates_by_number(
-        number for fact in facts.values() for number in matching.numbers_named(fact)
-    )
+    by_number = batch.candidates_by_number(number for fact in facts.values() for number in fact.numbers)
     by_name = batch.candidates_by_name(
         key
         for fact in facts.values()
-        if not any(number in by_number for number in matching.numbers_named(fact))
+        if not any(number in by_number for number in fact.numbers)
         for key in matching.name_keys(fact.payer_name)
     )
     matches = {
@@ -317,6 +333,9 @@ def _facts(line: ParsedLine) -> matching.LineFacts:
         remittance=line.remittance,
         customer_reference=line.customer_reference,
         payer_name=line.payer_name,
+        numbers=matching.numbers_named(
+            remittance=line.remittance, customer_reference=line.customer_reference
+        ),
     )
 
 
@@ -349,16 +368,22 @@ def _line_rows(
             else:
                 status = LineStatus(match.status)
                 contract_id, confidence, reason = match.contract_id, match.confidence, match.reason
-                candidates = json.dumps(
-                    [
-                        {
-                            "contract_id": c.contract_id,
-                            "account_number": c.account_number,
-                            "confidence": c.confidence,
-                            "reason": c.reason,
-                        }
-                        for c in match.candidates
-                    ]
+                # A matched line names its account and why; the other candidates are kept for the
+                # lines an agent has to work, where they are the choice offered.
+                candidates = (
+                    "[]"
+                    if match.status == matching.MATCHED
+                    else json.dumps(
+                        [
+                            {
+                                "contract_id": c.contract_id,
+                                "account_number": c.account_number,
+                                "confidence": c.confidence,
+                                "reason": c.reason,
+                            }
+                            for c in match.candidates
+                        ]
+                    )
                 )
             for name, value in (
                 ("statement_id", statement.pk),
