@@ -224,13 +224,13 @@ def test_the_bulk_allocation_writes_the_journal_receipt_allocate_would(loan):
             amount=Money(amount, "USD"),
             received_date=date(2024, 3, 5),
             at=AT,
-            reference=f"R{n}",
+            reference=f'Réf "{n}"',
             idempotency_key=f"twin-{n}",
         )
 
     _import(
         *(
-            credit(amount, remittance=loan.account_number, bank_reference=f"R{n}")
+            credit(amount, remittance=loan.account_number, bank_reference=f'Réf "{n}"')
             for n, amount in enumerate(amounts)
         )
     )

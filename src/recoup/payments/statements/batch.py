@@ -287,25 +287,21 @@ def _receipt_ids(cursor: Any, vendor: str, receipts: pl.DataFrame) -> dict[str, 
 
 
 def _fingerprints(entries: pl.DataFrame, postings: pl.DataFrame) -> pl.Series:
-    """`journal.content_fingerprint` of each entry, as `receipt_allocate` computes it."""
-    lines: dict[str, list[list[Any]]] = defaultdict(list)
+    """`journal.content_fingerprint` of each entry, as `receipt_allocate` computes it: the same JSON
+    text (keys sorted, no spaces) written directly, since codes and currencies need no escaping."""
+    lines: dict[str, list[tuple[str, int, str, int]]] = defaultdict(list)
     for key, code, amount, currency, installment in postings.iter_rows():
-        lines[key].append([code, amount, currency, installment or 0])
-    reason = str(ReasonCode.RECEIPT_ALLOCATED)
+        lines[key].append((code, amount, currency, installment or 0))
+    reason = json.dumps(str(ReasonCode.RECEIPT_ALLOCATED))
     digests = []
     for key, book_id, effective_date, memo, receipt_id in entries.select(
         "idempotency_key", "book_id", "effective_date", "memo", "receipt_id"
     ).iter_rows():
-        content = {
-            "book": book_id,
-            "reason_code": reason,
-            "effective_date": effective_date.isoformat(),
-            "memo": memo,
-            "receipt": receipt_id,
-            "reverses": None,
-            "lines": sorted(lines[key]),
-        }
-        text = json.dumps(content, sort_keys=True, separators=(",", ":"))
+        listed = ",".join(f'["{c}",{a},"{cur}",{i}]' for c, a, cur, i in sorted(lines[key]))
+        text = (
+            f'{{"book":{book_id},"effective_date":"{effective_date.isoformat()}","lines":[{listed}],'
+            f'"memo":{json.dumps(memo)},"reason_code":{reason},"receipt":{receipt_id},"reverses":null}}'
+        )
         digests.append(hashlib.sha256(text.encode()).hexdigest())
     return pl.Series("fingerprint", digests, dtype=pl.Utf8)
 
