@@ -15,6 +15,8 @@ from decimal import Decimal
 
 import pytest
 
+from recoup.arrears.models import ArrearsState
+from recoup.arrears.operations import cob_run
 from recoup.kernel.money import Money
 from recoup.ledger import operations as ledger
 from recoup.ledger.journal import Line, content_fingerprint
@@ -285,3 +287,32 @@ def test_a_customer_named_in_another_order_is_still_a_candidate():
     line = StatementLine.objects.get()
     assert line.status == LineStatus.AMBIGUOUS
     assert line.candidates[0]["contract_id"] == booked.contract_id
+
+
+def test_a_returned_payment_puts_the_account_back_in_arrears_at_the_next_close():
+    contract = Contract.objects.get(pk=book().contract_id)
+    for day in (date(2024, 1, 31), date(2024, 2, 1), date(2024, 2, 5)):
+        cob_run(as_of=day, at=AT)
+    arrears = ArrearsState.objects.get(contract=contract).arrears_minor
+    assert arrears == INSTALLMENT
+    _import(
+        credit(
+            INSTALLMENT,
+            remittance=contract.account_number,
+            customer_reference="E2E-1",
+            booking_date=date(2024, 2, 5),
+        ),
+        statement_id="S-0205",
+        statement_date=date(2024, 2, 5),
+    )
+    cob_run(as_of=date(2024, 2, 6), at=AT)
+    assert ArrearsState.objects.get(contract=contract).arrears_minor == 0
+
+    _import(
+        debit(arrears, return_code="R01", customer_reference="E2E-1", booking_date=date(2024, 2, 7)),
+        statement_id="S-0207",
+        statement_date=date(2024, 2, 7),
+    )
+    cob_run(as_of=date(2024, 2, 7), at=AT)
+
+    assert ArrearsState.objects.get(contract=contract).arrears_minor == arrears
