@@ -102,6 +102,11 @@ class WorkItem(models.Model):
                 condition=models.Q(held_by__isnull=True),
             ),
             models.Index(
+                fields=["not_before_date"],
+                name="work_item_not_before",
+                condition=models.Q(not_before_date__isnull=False),
+            ),
+            models.Index(
                 fields=["held_by"], name="work_item_held", condition=models.Q(held_by__isnull=False)
             ),
             models.Index(
@@ -162,6 +167,13 @@ class Contact(models.Model):
 
     class Meta:
         indexes = [
+            # The strategy run's nightly reads: contacts whose day or agreed next action comes round.
+            models.Index(fields=["at"], name="contact_at"),
+            models.Index(
+                fields=["next_action_date"],
+                name="contact_next_action",
+                condition=models.Q(next_action_date__isnull=False),
+            ),
             models.Index(fields=["contract", "-at"], name="contact_account_history"),
             # The escalation rule that looks for a customer mentioning bankruptcy on a business date.
             models.Index(fields=["at"], name="contact_bankruptcy", condition=models.Q(outcome="bankruptcy")),
@@ -225,6 +237,7 @@ class PromisePayment(models.Model):
 
     class Meta:
         ordering = ["due_date"]
+        indexes = [models.Index(fields=["due_date"], name="promise_payment_due")]
         constraints = [
             models.UniqueConstraint(fields=["promise", "due_date"], name="promise_payment_one_a_day"),
             models.CheckConstraint(name="promise_payment_positive", condition=models.Q(amount_minor__gt=0)),
@@ -502,3 +515,19 @@ class ApprovalRequest(models.Model):
                 ),
             ),
         ]
+
+
+class StrategyRun(models.Model):
+    """A business date the strategies placed the accounts for, with what the next night needs to
+    read only what changed since: the active strategies' fingerprint (a change means a full run)
+    and the highest contact, promise, flag and address ids seen."""
+
+    business_date = models.DateField(unique=True)
+    ran_at = models.DateTimeField()
+    fingerprint = models.CharField(max_length=64)
+    full = models.BooleanField()
+    contact_watermark = models.BigIntegerField(default=0)
+    promise_watermark = models.BigIntegerField(default=0)
+    flag_watermark = models.BigIntegerField(default=0)
+    address_watermark = models.BigIntegerField(default=0)
+    counts = models.JSONField(default=dict)

@@ -4,25 +4,38 @@
 One scan of the arrears state, a handful of grouped reads driven by a temporary table of the
 accounts concerned, the strategies evaluated as one Polars `when/then` chain, and the work items
 written with three bulk statements (insert the new, update the moved, delete the gone). No row
-passes through a per-account Python loop, so the cost is a scan of the accounts in arrears.
+passes through a per-account Python loop.
+
+The first run, and any run after the active strategies changed, reads every account in arrears.
+Every other night reads only the accounts whose placement can have changed since the last run
+(`changed_accounts`): their arrears state changed, their days past due or since the last contact
+crossed a limit some strategy names, a contact, promise, flag or address of theirs is new or came
+round, or their work item's next-action date passed. So a steady night costs the accounts that
+moved, not the whole of the accounts in arrears.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import hashlib
+import json
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import polars as pl
 from django.db import connection, transaction
 
 from recoup.collections.errors import InvalidStrategy
-from recoup.collections.models import Strategy
+from recoup.collections.models import Strategy, StrategyRun
 from recoup.collections.strategies import ACCOUNT_SCHEMA, StrategySpec, rules_parse, strategies_assign
 from recoup.compliance.calling_hours import JURISDICTION_ZONE_SETS
 from recoup.kernel import bulk
 
 WORK = "collections_workitem"
 IDS = "strategy_ids"
+CHANGED = "strategy_changed"
+# Dates a person enters (a flag cleared, a promise settled after a returned payment) may lie a little
+# in the past: the nightly read looks this far back for them.
+LOOKBACK_DAYS = 31
 _EPOCH = date(1970, 1, 1)
 TIME_ZONE_LENGTH = 64  # WorkItem.time_zone's max_length
 PLACEMENT = (
@@ -37,23 +50,160 @@ PLACEMENT = (
 )
 
 
-def strategies_apply(*, as_of: date, at: datetime) -> dict[str, int]:
+def strategies_apply(*, as_of: date, at: datetime, full: bool = False) -> dict[str, int]:
     """Place every account in arrears (or flagged for collections) by the active strategies.
 
     New accounts get a work item; moved accounts have theirs updated (an agent's hold and a team
     leader's assignment are kept); accounts no longer matched lose theirs unless an agent holds it.
-    Returns counts: accounts, matched, placed, moved, removed, kept_held.
+    After a first run, only the accounts whose placement can have changed since the last run are
+    read, unless `full` or the active strategies changed. Returns counts: accounts (read), matched,
+    placed, moved, removed, kept_held, full (1 for a read of every account).
 
     Raises InvalidStrategy (field "<code>.rules.<key>") when an active strategy's rules are bad;
     nothing is written then.
     """
     specs = strategies_read()
+    fingerprint = specs_fingerprint(specs)
     vendor = connection.vendor
     with transaction.atomic(), connection.cursor() as cursor:
-        accounts = accounts_read(cursor, vendor, as_of)
+        previous = StrategyRun.objects.filter(business_date__lt=as_of).order_by("-business_date").first()
+        whole = full or previous is None or previous.fingerprint != fingerprint
+        marks = _watermarks(cursor)
+        if not whole:
+            assert previous is not None
+            bulk.temp_table_load(cursor, vendor, CHANGED, changed_accounts(cursor, previous, as_of, specs))
+        only = None if whole else CHANGED
+        accounts = accounts_read(cursor, vendor, as_of, only=only)
         placed = strategies_assign(accounts, specs, as_of=as_of)
-        counts = _work_items_write(cursor, vendor, placed, as_of)
-    return {"accounts": accounts.height, "matched": placed.height, **counts}
+        counts = {"accounts": accounts.height, "matched": placed.height}
+        counts |= _work_items_write(cursor, vendor, placed, as_of, only=only)
+        counts["full"] = int(whole)
+        if not whole:
+            cursor.execute(f"DROP TABLE {CHANGED}")
+        StrategyRun.objects.update_or_create(
+            business_date=as_of,
+            defaults={"ran_at": at, "fingerprint": fingerprint, "full": whole, "counts": counts, **marks},
+        )
+    return counts
+
+
+def specs_fingerprint(specs: list[StrategySpec]) -> str:
+    """What the placements depend on in the active strategies, as one digest."""
+    text = json.dumps(
+        [
+            [
+                s.strategy_id,
+                s.code,
+                s.priority,
+                s.rules.as_json(),
+                s.queue_id,
+                s.treatment,
+                s.challenger_percent,
+                s.challenger_treatment,
+            ]
+            for s in specs
+        ],
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _watermarks(cursor: Any) -> dict[str, int]:
+    marks = {}
+    for name, table in (
+        ("contact_watermark", "collections_contact"),
+        ("promise_watermark", "collections_promise"),
+        ("flag_watermark", "parties_partyflag"),
+        ("address_watermark", "parties_address"),
+    ):
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+        marks[name] = int(cursor.fetchone()[0])
+    return marks
+
+
+def _thresholds(specs: list[StrategySpec]) -> tuple[set[int], set[int]]:
+    """The days past due, and the days since the last contact, at which some strategy's answer
+    changes: a minimum m on the day it is reached, a maximum M on the day after it. The rank counts
+    how long overdue from the first day past due, so that day is one too."""
+    past_due: set[int] = {1}
+    since_contact: set[int] = set()
+    for spec in specs:
+        if spec.rules.min_days_past_due is not None:
+            past_due.add(spec.rules.min_days_past_due)
+        if spec.rules.max_days_past_due is not None:
+            past_due.add(spec.rules.max_days_past_due + 1)
+        if spec.rules.min_days_since_contact is not None:
+            since_contact.add(spec.rules.min_days_since_contact)
+    return past_due, since_contact
+
+
+def changed_accounts(
+    cursor: Any, previous: StrategyRun, as_of: date, specs: list[StrategySpec]
+) -> pl.DataFrame:
+    """The contract ids whose placement can differ from the last run's (on `previous`)."""
+    last = previous.business_date
+    back = last - timedelta(days=LOOKBACK_DAYS)
+    past_due, since_contact = _thresholds(specs)
+    reads: list[tuple[str, list[Any]]] = [
+        ("SELECT contract_id FROM arrears_arrearsstate WHERE changed_date > %s", [last]),
+        ("SELECT contract_id FROM collections_contact WHERE id > %s", [previous.contact_watermark]),
+        (
+            "SELECT contract_id FROM collections_contact WHERE next_action_date BETWEEN %s AND %s",
+            [last, as_of],
+        ),
+        (
+            "SELECT contract_id FROM collections_promise WHERE id > %s OR settled_date >= %s",
+            [previous.promise_watermark, back],
+        ),
+        (
+            "SELECT p.contract_id FROM collections_promisepayment d "
+            "JOIN collections_promise p ON p.id = d.promise_id WHERE d.due_date BETWEEN %s AND %s",
+            [last, as_of],
+        ),
+        (
+            "SELECT c.id FROM parties_partyflag f JOIN portfolio_contract c ON c.customer_id = f.party_id "
+            "WHERE f.id > %s OR f.set_date > %s OR f.cleared_date >= %s OR f.until_date BETWEEN %s AND %s",
+            [previous.flag_watermark, back, back, back, as_of],
+        ),
+        (
+            "SELECT c.id FROM parties_address a JOIN portfolio_contract c ON c.customer_id = a.party_id "
+            "WHERE a.id > %s",
+            [previous.address_watermark],
+        ),
+        # A next action that passed is cleared; an item an agent held, or worked since, may be one a
+        # strategy no longer matches and that only the hold kept.
+        (
+            "SELECT contract_id FROM collections_workitem WHERE not_before_date <= %s "
+            "OR held_by_id IS NOT NULL OR worked_at >= %s",
+            [as_of, previous.ran_at - timedelta(days=1)],
+        ),
+        (
+            "SELECT w.contract_id FROM collections_workitem w "
+            "JOIN portfolio_contract c ON c.id = w.contract_id WHERE c.status <> 'active'",
+            [],
+        ),
+    ]
+    for days in sorted(past_due):
+        reads.append(
+            (
+                "SELECT contract_id FROM arrears_arrearsstate WHERE oldest_unpaid_due_date BETWEEN %s AND %s",
+                [last + timedelta(days=1 - days), as_of - timedelta(days=days)],
+            )
+        )
+    for days in sorted(since_contact):
+        reads.append(
+            (
+                "SELECT contract_id FROM collections_contact WHERE at >= %s AND at < %s",
+                [_midnight(last + timedelta(days=1 - days)), _midnight(as_of + timedelta(days=1 - days))],
+            )
+        )
+    frames = [bulk.frame_query(cursor, sql, params, {"contract_id": pl.Int64}) for sql, params in reads]
+    return pl.concat(frames).unique()
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)
 
 
 def strategies_read() -> list[StrategySpec]:
@@ -80,17 +230,19 @@ def strategies_read() -> list[StrategySpec]:
     return specs
 
 
-def accounts_read(cursor: Any, vendor: str, as_of: date) -> pl.DataFrame:
+def accounts_read(cursor: Any, vendor: str, as_of: date, *, only: str | None = None) -> pl.DataFrame:
     """One row per active account in arrears or flagged, with what the rules look at (ACCOUNT_SCHEMA)
-    and what placing it needs: customer_id, time_zone, next_action_date."""
+    and what placing it needs: customer_id, time_zone, next_action_date. `only` names a temporary
+    table of the contract ids to read, when not every account is."""
     days = bulk.sql_epoch_days
+    among = f"AND s.contract_id IN (SELECT contract_id FROM {only}) " if only else ""
     state = bulk.frame_query(
         cursor,
         "SELECT s.contract_id, c.customer_id, s.bucket, s.arrears_minor, s.receivable_minor, s.product_code, "
         f"s.jurisdiction, {days(vendor, 's.oldest_unpaid_due_date')}, s.collections_flag "
         "FROM arrears_arrearsstate s "
         "JOIN portfolio_contract c ON c.id = s.contract_id AND c.status = 'active' "
-        "WHERE s.arrears_minor > 0 OR s.collections_flag",
+        f"WHERE (s.arrears_minor > 0 OR s.collections_flag) {among}",
         [],
         {
             "contract_id": pl.Int64,
@@ -220,12 +372,16 @@ def _time_zones_read(cursor: Any) -> pl.DataFrame:
     )
 
 
-def _work_items_write(cursor: Any, vendor: str, placed: pl.DataFrame, as_of: date) -> dict[str, int]:
+def _work_items_write(
+    cursor: Any, vendor: str, placed: pl.DataFrame, as_of: date, *, only: str | None = None
+) -> dict[str, int]:
+    """Bring the work items of the accounts read (all, or those in the table `only`) to `placed`."""
+    among = f" WHERE contract_id IN (SELECT contract_id FROM {only})" if only else ""
     current = bulk.frame_query(
         cursor,
         "SELECT id, contract_id, strategy_id, queue_id, arm, treatment, rank, "
         f"{bulk.sql_epoch_days(vendor, 'placed_date')}, time_zone, "
-        f"{bulk.sql_epoch_days(vendor, 'not_before_date')}, held_by_id IS NOT NULL FROM {WORK}",
+        f"{bulk.sql_epoch_days(vendor, 'not_before_date')}, held_by_id IS NOT NULL FROM {WORK}{among}",
         [],
         {
             "id": pl.Int64,
