@@ -1,23 +1,30 @@
 """Two operators import the same bank file at the same moment, from two OS processes: the file is
-posted once. The loser waits on the winner's insert of the file's row, then finds it taken."""
+posted once. The loser waits on the winner's insert of the file's row, then finds it taken. Two
+agents applying the same unapplied line at once apply it once: the second waits on the line's lock."""
 
 from __future__ import annotations
 
 import json
 import os
 import subprocess
+import threading
 from datetime import date
 from pathlib import Path
 
 import pytest
 from django.db import connection
 
+from recoup.access.models import User
+from recoup.access.operations import user_create
 from recoup.ledger.models import JournalEntry, Receipt
-from recoup.payments.statements.models import Statement, StatementFile, StatementLine
+from recoup.payments.statements.errors import LineNotInQueue
+from recoup.payments.statements.models import LineAction, Statement, StatementFile, StatementLine
+from recoup.payments.statements.operations import statement_file_import
+from recoup.payments.statements.unapplied import line_apply
 from recoup.portfolio.models import Contract
 from recoup.portfolio.operations import installments_fall_due, products_install_standard
 from tests.integration.factories import book
-from tests.integration.payments.statements_builders import AT, camt053, credit
+from tests.integration.payments.statements_builders import AT, camt053, credit, file_bytes, statement_file
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -71,3 +78,35 @@ def test_two_processes_importing_the_same_file_post_it_once(tmp_path: Path) -> N
     assert StatementLine.objects.count() == LINES
     assert Receipt.objects.count() == LINES
     assert JournalEntry.objects.filter(receipt__isnull=False).count() == LINES
+
+
+def test_two_agents_applying_the_same_line_at_once_apply_it_once() -> None:
+    loan = Contract.objects.get(pk=book().contract_id)
+    parsed = statement_file(credit(5000, payer_name="Nobody Known", bank_reference="Q1"))
+    statement_file_import(parsed=parsed, data=file_bytes(parsed), file_name="q.xml", at=AT)
+    line = StatementLine.objects.get()
+    agents = [
+        user_create(username=f"agent{n}", password="a-long-enough-password", role="agent") for n in (1, 2)
+    ]
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def work(agent: User) -> None:
+        try:
+            start.wait()
+            line_apply(line_id=line.pk, account_number=loan.account_number, by=agent, at=AT)
+            outcomes.append("applied")
+        except LineNotInQueue:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(agent,)) for agent in agents]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert sorted(outcomes) == ["applied", "refused"]
+    assert Receipt.objects.filter(reference="Q1").count() == 1
+    assert LineAction.objects.filter(line=line).count() == 1
