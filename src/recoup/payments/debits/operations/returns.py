@@ -12,11 +12,11 @@ from django.db import transaction
 
 from recoup.access.models import User
 from recoup.access.operations import audit_record
+from recoup.collections import promise_recheck
 from recoup.kernel.money import Money
 from recoup.kernel.plain import plain
 from recoup.ledger import operations as ledger
 from recoup.ledger.models import Receipt, ReceiptStatus
-from recoup.payments.debits import promise_recheck
 from recoup.payments.debits.errors import BankDetailsInvalid, DebitFileRefused
 from recoup.payments.debits.formats import bacs, nacha
 from recoup.payments.debits.formats.bank_details import (

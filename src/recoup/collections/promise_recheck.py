@@ -1,5 +1,6 @@
-"""A returned debit takes back money a promise may have been judged kept with: decide those promised
-payments again.
+"""A returned payment (a debit or a statement credit that came back) takes back money a promise may
+have been judged kept with: decide those promised payments again. Collections owns the promises,
+so the payments context calls this rather than writing them itself.
 
 The evaluation after each close (`collections.promise_evaluation`) decides a promised payment once,
 on the receipts allocated by its due date. A debit that settled on or before that date and came
