@@ -10,6 +10,7 @@ from recoup.web import (
     contacts,
     escalations,
     inbox,
+    mandates,
     payments,
     privacy,
     reports,
@@ -50,4 +51,5 @@ urlpatterns += (
     + cash_unapplied.urlpatterns
     + cash_reconciliation.urlpatterns
     + payments.urlpatterns
+    + mandates.urlpatterns
 )

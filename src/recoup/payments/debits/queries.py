@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from recoup.payments.debits.models import Mandate
+from recoup.payments.debits.models import Mandate, Originator
 
 
 @dataclass(frozen=True)
@@ -53,3 +53,16 @@ def mandates_of(account_number: str) -> list[MandateView]:
         .order_by("-created_at", "-pk")
     )
     return [mandate_view(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class OriginatorChoice:
+    code: str
+    name: str
+    scheme: str  # "ach" or "bacs"
+
+
+def originators_for(*, currency: str) -> list[OriginatorChoice]:
+    """Who may collect by debit in `currency`: the ACH companies or Bacs service users set up."""
+    rows = Originator.objects.filter(currency=currency).order_by("code")
+    return [OriginatorChoice(code=o.code, name=o.name, scheme=o.scheme) for o in rows]
