@@ -1,10 +1,12 @@
-"""`recoup import-statement FILE [--format F] [--mapping NAME] [--by USERNAME] [--json]`: post a bank
-statement file once, matching its payments to accounts; what cannot be matched waits in the
-unapplied-cash queue. A refused file posts nothing and says which line or element is at fault."""
+"""`recoup import-statement FILE [--format F] [--mapping NAME | --save-mapping JSON] [--by USER] [--json]`:
+post a bank statement file once, matching its payments to accounts; what cannot be matched waits in
+the unapplied-cash queue. A refused file posts nothing and says which line or element is at fault.
+A CSV export is read with a column mapping saved under a name, which --save-mapping saves first."""
 
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 FORMATS = ("bai2", "camt053", "camt054", "mt940", "ofx", "csv")
@@ -16,6 +18,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--format", choices=FORMATS, help="the file's format (default: recognised from the file)"
     )
     parser.add_argument("--mapping", help="the saved column mapping a CSV file is read with")
+    parser.add_argument(
+        "--save-mapping",
+        metavar="JSON",
+        help="save the column mapping in this JSON file under its name first, and read FILE with it",
+    )
     parser.add_argument("--by", help="the user importing the file (recorded on it)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
@@ -25,20 +32,33 @@ def run(args: argparse.Namespace) -> int:
     from recoup.cli.output import print_json
     from recoup.kernel import clock
     from recoup.kernel.errors import DomainError
-    from recoup.payments.statements.operations import statement_import
+    from recoup.payments.statements.operations import csv_mapping_read, csv_mapping_save, statement_import
 
     by = None
     if args.by:
         by = User.objects.filter(username=args.by).first()
         if by is None:
             raise DomainError(f"by: no user {args.by!r}", field="by")
+    mapping_name = args.mapping
+    if args.save_mapping:
+        try:
+            settings = json.loads(Path(args.save_mapping).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise DomainError(
+                f"save-mapping: {args.save_mapping!r} is not a JSON file ({error})", field="save_mapping"
+            ) from None
+        if not isinstance(settings, dict):
+            raise DomainError(
+                "save-mapping: the JSON file must hold one object of settings", field="save_mapping"
+            )
+        mapping_name = csv_mapping_save(mapping=csv_mapping_read(settings=settings), at=clock.now()).name
     path = Path(args.file)
     try:
         data = path.read_bytes()
     except OSError as error:
         raise DomainError(f"file: {args.file!r} cannot be read ({error.strerror})", field="file") from None
     result = statement_import(
-        data=data, file_name=path.name, format=args.format, mapping_name=args.mapping, at=clock.now(), by=by
+        data=data, file_name=path.name, format=args.format, mapping_name=mapping_name, at=clock.now(), by=by
     )
     summary = {
         "file": result.file,

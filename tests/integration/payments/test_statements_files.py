@@ -171,3 +171,29 @@ def test_a_return_in_the_next_days_file_reverses_the_payment_it_names(loan, tmp_
     assert code == 0
     assert Receipt.objects.get().status == "reversed"
     assert set(StatementLine.objects.values_list("status", flat=True)) == {LineStatus.RETURNED}
+
+
+def test_a_mapping_saved_from_a_json_file_reads_the_csv_and_an_unknown_setting_is_named(tmp_path, capsys):
+    settings = {
+        "name": "processor",
+        "date": "Posted Date",
+        "date_format": "%d/%m/%Y",
+        "credit": "Paid In",
+        "debit": "Paid Out",
+        "reference": "Reference",
+        "payer_name": "Payer",
+        "fixed_currency": "GBP",
+        "thousands_separator": ",",
+    }
+    good, bad = tmp_path / "processor.json", tmp_path / "typo.json"
+    good.write_text(json.dumps(settings))
+    bad.write_text(json.dumps({**settings, "payee": "Payer"}))
+    path = str(FIXTURES / "csv_processor_export.csv")
+
+    bad_code, refused = _run(capsys, path, "--save-mapping", str(bad))
+    code, result = _run(capsys, path, "--save-mapping", str(good))
+    again_code, again = _run(capsys, path, "--mapping", "processor")
+
+    assert (bad_code, refused["field"]) == (2, "payee")
+    assert (code, result["format"], result["lines"]) == (0, "csv", 5)
+    assert (again_code, again["duplicate"]) == (0, True)

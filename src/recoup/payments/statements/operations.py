@@ -25,7 +25,7 @@ from django.db.models import Max, Q
 
 from recoup.access.models import User
 from recoup.access.operations import audit_record
-from recoup.arrears.models import CobRun
+from recoup.arrears.models import CobRun, CobStatus
 from recoup.collections.promise_evaluation import promises_evaluate
 from recoup.kernel import bulk
 from recoup.kernel.money import CURRENCY_EXPONENTS
@@ -118,6 +118,36 @@ def csv_mapping_save(*, mapping: formats.CsvMapping, at: datetime) -> CsvColumnM
         create_defaults={"columns": columns, "created_at": at},
     )
     return saved
+
+
+def csv_mapping_read(*, settings: dict[str, object]) -> formats.CsvMapping:
+    """A mapping from its settings as written in a JSON file ({"name": ..., "date": ..., ...}).
+
+    Raises InvalidCsvMapping naming the setting that is unknown, not text, or impossible.
+    """
+    known = {field.name for field in dataclasses.fields(formats.CsvMapping)}
+    values: dict[str, object] = {}
+    for name, value in settings.items():
+        if name not in known:
+            raise formats.InvalidCsvMapping(
+                f"{name}: not a mapping setting (known: {', '.join(sorted(known))})", field=name
+            )
+        if name == "header_row":
+            if not isinstance(value, bool):
+                raise formats.InvalidCsvMapping(f"{name}: true or false, not {value!r}", field=name)
+        elif not isinstance(value, str):
+            raise formats.InvalidCsvMapping(f"{name}: text, not {value!r}", field=name)
+        values[name] = value
+    if "sign" in values:
+        try:
+            values["sign"] = formats.SignConvention(str(values["sign"]))
+        except ValueError:
+            choices = ", ".join(sign.value for sign in formats.SignConvention)
+            raise formats.InvalidCsvMapping(f"sign: one of {choices}", field="sign") from None
+    try:
+        return formats.CsvMapping(**values)  # type: ignore[arg-type]
+    except TypeError:
+        raise formats.InvalidCsvMapping("name, date and date_format are required", field="name") from None
 
 
 def csv_mapping_get(*, name: str) -> formats.CsvMapping:
@@ -511,6 +541,6 @@ def _promises_reevaluate(*, at: datetime) -> None:
     """Evaluate promises again as of the last business date closed, so that a promise whose payments
     fell due is decided on the receipts as they now stand (a returned payment no longer counts).
     Before any close there is nothing due to decide."""
-    closed = CobRun.objects.filter(status="completed").aggregate(last=Max("business_date"))["last"]
+    closed = CobRun.objects.filter(status=CobStatus.COMPLETED).aggregate(last=Max("business_date"))["last"]
     if closed is not None:
         promises_evaluate(as_of=closed, at=at)
