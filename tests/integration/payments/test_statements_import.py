@@ -15,8 +15,12 @@ from decimal import Decimal
 
 import pytest
 
+from recoup.access.operations import user_create
 from recoup.arrears.models import ArrearsState
 from recoup.arrears.operations import cob_run
+from recoup.collections.contacts import contact_record
+from recoup.collections.models import Promise
+from recoup.collections.promise_evaluation import promises_evaluate
 from recoup.kernel.money import Money
 from recoup.ledger import operations as ledger
 from recoup.ledger.journal import Line, content_fingerprint
@@ -316,3 +320,45 @@ def test_a_returned_payment_puts_the_account_back_in_arrears_at_the_next_close()
     cob_run(as_of=date(2024, 2, 7), at=AT)
 
     assert ArrearsState.objects.get(contract=contract).arrears_minor == arrears
+
+
+def test_a_promise_kept_with_a_payment_that_comes_back_is_judged_broken():
+    contract = Contract.objects.get(pk=book().contract_id)
+    agent = user_create(username="ada", password="a-long-enough-password", role="agent")
+    for day in (date(2024, 1, 31), date(2024, 2, 1), date(2024, 2, 5)):
+        cob_run(as_of=day, at=AT)
+    contact_record(
+        account_number=contract.account_number,
+        channel="call",
+        direction="inbound",
+        outcome="promise",
+        agent=agent,
+        at=AT,
+        next_action_date=None,
+        notes="Will pay the February installment on the 8th.",
+        promise=[(date(2024, 2, 8), INSTALLMENT)],
+        as_of=date(2024, 2, 5),
+    )
+    cob_run(as_of=date(2024, 2, 6), at=AT)
+    _import(
+        credit(
+            INSTALLMENT,
+            remittance=contract.account_number,
+            customer_reference="E2E-P",
+            booking_date=date(2024, 2, 7),
+        ),
+        statement_id="S-0207",
+        statement_date=date(2024, 2, 7),
+    )
+    for day in (date(2024, 2, 7), date(2024, 2, 8)):
+        cob_run(as_of=day, at=AT)
+    promises_evaluate(as_of=date(2024, 2, 8), at=AT)  # as `recoup cob` does after the close
+    assert Promise.objects.get(contract_id=contract.pk).status == "kept"
+
+    _import(
+        debit(INSTALLMENT, return_code="R01", customer_reference="E2E-P", booking_date=date(2024, 2, 9)),
+        statement_id="S-0209",
+        statement_date=date(2024, 2, 9),
+    )
+
+    assert Promise.objects.get(contract_id=contract.pk).status == "broken"

@@ -21,12 +21,11 @@ from enum import StrEnum
 
 import polars as pl
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 
 from recoup.access.models import User
 from recoup.access.operations import audit_record
-from recoup.arrears.models import CobRun, CobStatus
-from recoup.collections.promise_evaluation import promises_evaluate
+from recoup.collections import promise_recheck
 from recoup.kernel import bulk
 from recoup.kernel.money import CURRENCY_EXPONENTS
 from recoup.ledger import operations as ledger
@@ -467,9 +466,9 @@ _LINE_SCHEMA = {
 
 def _returns_apply(record: StatementFile, *, at: datetime, by: User | None) -> int:
     """Work out the file's debits: a debit that returns an earlier credit (by a return code or by
-    naming that credit's reference) reverses the credit's receipts, and the account's promises are
-    evaluated again; a return code with no credit to return goes to the queue; any other debit
-    (a bank charge, a transfer out) is not customer money."""
+    naming that credit's reference) reverses the credit's receipts, and the account's promised
+    payments judged kept on that money are judged again; a return code with no credit to return
+    goes to the queue; any other debit (a bank charge, a transfer out) is not customer money."""
     returned = 0
     debits = StatementLine.objects.filter(statement__file=record, direction=Direction.DEBIT).order_by("pk")
     for debit in debits:
@@ -483,7 +482,7 @@ def _returns_apply(record: StatementFile, *, at: datetime, by: User | None) -> i
             debit.save(update_fields=["status", "match_reason"])
             continue
         for receipt_id in _receipts_of(original):
-            receipt = Receipt.objects.get(pk=receipt_id)
+            receipt = Receipt.objects.select_related("book").get(pk=receipt_id)
             if receipt.status == ReceiptStatus.ALLOCATED:
                 ledger.receipt_reverse(
                     receipt=receipt,
@@ -491,6 +490,13 @@ def _returns_apply(record: StatementFile, *, at: datetime, by: User | None) -> i
                     effective_date=debit.booking_date,
                     reason_code=RETURN_REASON,
                     created_by=by,
+                )
+                # Promised payments judged kept on this money since it was received are judged again.
+                promise_recheck.promises_recheck(
+                    contract_id=receipt.book.contract_id,
+                    since=receipt.received_date,
+                    as_of=debit.booking_date,
+                    at=at,
                 )
         original.status = LineStatus.RETURNED
         original.returned_by = debit
@@ -503,8 +509,6 @@ def _returns_apply(record: StatementFile, *, at: datetime, by: User | None) -> i
         )
         debit.save(update_fields=["status", "contract_id", "match_reason"])
         returned += 1
-    if returned:
-        _promises_reevaluate(at=at)
     return returned
 
 
@@ -535,12 +539,3 @@ def _receipts_of(line: StatementLine) -> list[int]:
     applied = line.actions.filter(action=AgentAction.APPLIED).values_list("receipt_id", flat=True)
     ids += [receipt_id for receipt_id in applied if receipt_id is not None]
     return ids
-
-
-def _promises_reevaluate(*, at: datetime) -> None:
-    """Evaluate promises again as of the last business date closed, so that a promise whose payments
-    fell due is decided on the receipts as they now stand (a returned payment no longer counts).
-    Before any close there is nothing due to decide."""
-    closed = CobRun.objects.filter(status=CobStatus.COMPLETED).aggregate(last=Max("business_date"))["last"]
-    if closed is not None:
-        promises_evaluate(as_of=closed, at=at)
