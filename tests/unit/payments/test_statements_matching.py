@@ -109,3 +109,15 @@ def test_a_due_day_of_the_31st_falls_on_the_last_day_of_february_in_a_leap_year(
     assert days_from_due_day(date(2024, 2, 29), 31) == 0
     assert days_from_due_day(date(2024, 3, 2), 31) == 2
     assert days_from_due_day(date(2023, 12, 30), 1) == 2
+
+
+def test_a_name_shared_by_many_customers_keeps_the_ten_best_candidates_and_counts_them_all():
+    namesakes = [Candidate(n, f"10000{n:05d}", "USD", "maria garcia", 30415, 1) for n in range(1, 31)]
+
+    match = line_match(
+        line=_line(payer_name="Maria Garcia"), by_number={}, by_name={"maria garcia": namesakes}
+    )
+
+    assert match.status == AMBIGUOUS
+    assert len(match.candidates) == 10
+    assert "30 accounts score 80 or more" in match.reason

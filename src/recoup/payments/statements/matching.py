@@ -27,6 +27,8 @@ AMOUNT_POINTS = 30
 AMOUNT_MULTIPLE_POINTS = 15
 DATE_POINTS = 20
 DATE_NEAR_POINTS = 10
+# The best candidates kept for the agent: a common name can belong to thousands of customers.
+MAX_CANDIDATES = 10
 # A payment of two to six installments at once is common enough to count, less than an exact one.
 MULTIPLES = range(2, 7)
 _TITLES = {"mr", "mrs", "ms", "miss", "dr", "mx", "sir", "prof"}
@@ -155,15 +157,17 @@ def _by_name(line: LineFacts, by_name: Mapping[str, Sequence[Candidate]], thresh
     rivals = [s for s in scored[1:] if s.confidence >= threshold]
     same_currency = seen[best.contract_id].currency == line.currency
     if best.confidence >= threshold and not rivals and same_currency:
-        return Match(MATCHED, best.contract_id, best.confidence, best.reason, tuple(scored))
+        return Match(MATCHED, best.contract_id, best.confidence, best.reason, tuple(scored[:MAX_CANDIDATES]))
     if not same_currency:
         why = f"paid in {line.currency} to an account kept in {seen[best.contract_id].currency}"
-        return Match(UNMATCHED, None, best.confidence, f"{best.reason}; {why}", tuple(scored))
+        return Match(
+            UNMATCHED, None, best.confidence, f"{best.reason}; {why}", tuple(scored[:MAX_CANDIDATES])
+        )
     if rivals:
         why = f"{len(rivals) + 1} accounts score {threshold} or more"
     else:
         why = f"the best score {best.confidence} is below {threshold}"
-    return Match(AMBIGUOUS, None, best.confidence, f"{why} ({best.reason})", tuple(scored))
+    return Match(AMBIGUOUS, None, best.confidence, f"{why} ({best.reason})", tuple(scored[:MAX_CANDIDATES]))
 
 
 def _score(line: LineFacts, candidate: Candidate) -> Scored:
