@@ -382,7 +382,7 @@ def _line_rows(
     matches: dict[tuple[int, int], matching.Match],
     receipt_ids: dict[str, int],
 ) -> pl.DataFrame:
-    columns: dict[str, list[object]] = {name: [] for name in _LINE_SCHEMA}
+    rows: list[tuple[object, ...]] = []
     for statement, lines in statements:
         for position, line in enumerate(lines, start=1):
             match = matches.get((statement.pk, position))
@@ -414,30 +414,32 @@ def _line_rows(
                         ]
                     )
                 )
-            for name, value in (
-                ("statement_id", statement.pk),
-                ("position", position),
-                ("location", line.location[:140]),
-                ("booking_date", line.booking_date),
-                ("value_date", line.value_date),
-                ("direction", str(line.direction)),
-                ("amount_minor", line.amount_minor),
-                ("currency", line.currency),
-                ("bank_reference", line.bank_reference[:140]),
-                ("customer_reference", line.customer_reference[:140]),
-                ("remittance", line.remittance),
-                ("payer_name", line.payer_name[:200]),
-                ("type_code", line.type_code[:35]),
-                ("return_code", line.return_code[:35]),
-                ("status", str(status)),
-                ("contract_id", contract_id),
-                ("confidence", confidence),
-                ("match_reason", reason[:400]),
-                ("candidates", candidates),
-                ("receipt_id", receipt_ids.get(line_key(statement.pk, position))),
-            ):
-                columns[name].append(value)
-    return pl.DataFrame(columns, schema=_LINE_SCHEMA)
+            # In the order of _LINE_SCHEMA.
+            rows.append(
+                (
+                    statement.pk,
+                    position,
+                    line.location[:140],
+                    line.booking_date,
+                    line.value_date,
+                    str(line.direction),
+                    line.amount_minor,
+                    line.currency,
+                    line.bank_reference[:140],
+                    line.customer_reference[:140],
+                    line.remittance,
+                    line.payer_name[:200],
+                    line.type_code[:35],
+                    line.return_code[:35],
+                    str(status),
+                    contract_id,
+                    confidence,
+                    reason[:400],
+                    candidates,
+                    receipt_ids.get(line_key(statement.pk, position)),
+                )
+            )
+    return pl.DataFrame(rows, schema=_LINE_SCHEMA, orient="row")
 
 
 _LINE_SCHEMA = {
