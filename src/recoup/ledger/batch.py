@@ -81,6 +81,8 @@ def entries_post_bulk(*, entries: pl.DataFrame, postings: pl.DataFrame, at: date
             )
         _currencies_check(cursor)
         skipped = _existing_drop(cursor)
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM ledger_journalentry")
+        before = int(cursor.fetchone()[0])
         cursor.execute(
             "INSERT INTO ledger_journalentry (idempotency_key, fingerprint, reason_code, book_id, "
             "effective_date, posted_at, memo) SELECT idempotency_key, fingerprint, reason_code, book_id, "
@@ -88,6 +90,17 @@ def entries_post_bulk(*, entries: pl.DataFrame, postings: pl.DataFrame, at: date
             # Raw SQL skips the ORM's conversion: SQLite would keep the caller's offset in the text.
             [at.astimezone(UTC)],
         )
+        # The ids just given, read from the journal's newest rows (every id handed out now is above
+        # the highest one seen before), rather than looked up key by key in its largest index.
+        # CROSS JOIN keeps SQLite from turning the join around.
+        cursor.execute("DROP TABLE IF EXISTS bulk_entry_id")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE bulk_entry_id AS SELECT e.seq AS seq, j.id AS id "
+            "FROM ledger_journalentry j CROSS JOIN bulk_entry e "
+            "WHERE j.id > %s AND e.idempotency_key = j.idempotency_key",
+            [before],
+        )
+        cursor.execute("CREATE UNIQUE INDEX bulk_entry_id_seq ON bulk_entry_id (seq)")
         cursor.execute(
             "INSERT INTO ledger_ledgeraccount (book_id, code, currency, balance_minor) "
             "SELECT DISTINCT e.book_id, p.code, b.currency, 0 FROM bulk_posting p "
@@ -97,13 +110,13 @@ def entries_post_bulk(*, entries: pl.DataFrame, postings: pl.DataFrame, at: date
         )
         cursor.execute(
             "INSERT INTO ledger_posting (entry_id, account_id, amount_minor, currency, installment) "
-            "SELECT j.id, a.id, p.amount_minor, p.currency, p.installment FROM bulk_posting p "
-            "JOIN bulk_entry e ON e.seq = p.seq "
-            "JOIN ledger_journalentry j ON j.idempotency_key = e.idempotency_key "
+            "SELECT i.id, a.id, p.amount_minor, p.currency, p.installment FROM bulk_posting p "
+            "JOIN bulk_entry e ON e.seq = p.seq JOIN bulk_entry_id i ON i.seq = p.seq "
             "JOIN ledger_ledgeraccount a ON a.book_id = e.book_id AND a.code = p.code ORDER BY p.seq"
         )
         written = cursor.rowcount
         _balances_move(cursor, vendor)
+        cursor.execute("DROP TABLE bulk_entry_id")
         cursor.execute("DROP TABLE bulk_posting")
         cursor.execute("DROP TABLE bulk_entry")
     return BulkPosted(posted=keyed.height - skipped, skipped=skipped, postings=max(written, 0))
