@@ -103,8 +103,9 @@ def entries_post_bulk(*, entries: pl.DataFrame, postings: pl.DataFrame, at: date
         cursor.execute("CREATE UNIQUE INDEX bulk_entry_id_seq ON bulk_entry_id (seq)")
         cursor.execute(
             "INSERT INTO ledger_ledgeraccount (book_id, code, currency, balance_minor) "
-            "SELECT DISTINCT e.book_id, p.code, b.currency, 0 FROM bulk_posting p "
-            "JOIN bulk_entry e ON e.seq = p.seq JOIN ledger_ledgerbook b ON b.id = e.book_id "
+            # Every line's currency is its book's (checked above).
+            "SELECT DISTINCT e.book_id, p.code, p.currency, 0 FROM bulk_posting p "
+            "JOIN bulk_entry e ON e.seq = p.seq "
             "WHERE NOT EXISTS (SELECT 1 FROM ledger_ledgeraccount a WHERE a.book_id = e.book_id "
             "AND a.code = p.code)"
         )
