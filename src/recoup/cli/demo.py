@@ -25,6 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from recoup.collections.defaults import strategies_default_ensure
+    from recoup.payments.debits.operations.mandates import originators_demo_ensure
     from recoup.portfolio.demo import demo_load, demo_users_ensure
 
     if args.sign_ins:
@@ -37,6 +38,8 @@ def run(args: argparse.Namespace) -> int:
     as_of = _date(args.as_of) if args.as_of else clock.today()
     summary = demo_load(accounts=args.accounts, seed=args.seed, as_of=as_of)
     created = strategies_default_ensure(at=clock.now())
+    if originators_demo_ensure(at=clock.now()):
+        print("Set up the demo's debit collectors: DEMO-ACH (ACH, USD) and DEMO-DD (Direct Debit, GBP).")
     if created["strategies"]:
         print(
             f"Created {created['queues']} queues and {created['strategies']} strategies; "

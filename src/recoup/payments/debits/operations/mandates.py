@@ -226,3 +226,35 @@ def mandate_create(
             },
         )
     return mandate_view(mandate)
+
+
+def originators_demo_ensure(*, at: datetime) -> int:
+    """The demo's collectors, once: an ACH company for the US book and a Bacs service user for the UK
+    book, so that mandates can be recorded and debited there. Returns how many were added."""
+    added = 0
+    if not Originator.objects.filter(code="DEMO-ACH").exists():
+        originator_add(
+            code="DEMO-ACH",
+            scheme=Scheme.ACH,
+            name="Recoup Auto Fin",
+            currency="USD",
+            identification="1234567890",
+            odfi_routing="021000021",
+            destination_name="DEMO BANK",
+            at=at,
+        )
+        added += 1
+    if not Originator.objects.filter(code="DEMO-DD").exists():
+        originator_add(
+            code="DEMO-DD",
+            scheme=Scheme.BACS,
+            name="Recoup Motor Fin",
+            currency="GBP",
+            identification="123456",
+            sort_code="40-05-15",
+            account_number="12345678",
+            account_name="Recoup Motor Finance",
+            at=at,
+        )
+        added += 1
+    return added
