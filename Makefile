@@ -8,7 +8,7 @@ RECOUP := $(VENV)/bin/recoup
 UV_VERSION := 0.13.9
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run install migrate demo test lint bench bench-web clean
+.PHONY: run install migrate demo test lint bench bench-web bench-statements clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -53,6 +53,12 @@ bench: install migrate
 # `make bench` built. Writes its section of docs/benchmarks.md.
 bench-web: install
 	$(PY) bench/web_load.py
+
+# The bank statement import (issue 6): a 100,000-account book on a throwaway PostgreSQL cluster
+# and one camt.053 file of 100,000 payments (BENCH_STATEMENT_LINES). Writes its section of
+# docs/benchmarks.md.
+bench-statements: install
+	$(PY) bench/statements.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var .mypy_cache .ruff_cache .hypothesis
