@@ -19,3 +19,42 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             continue
         kwargs = {**(marker.kwargs if marker else {}), "transaction": True, "serialized_rollback": True}
         item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+# The seeded rows as Django serialized them when it set the test databases up, by alias.
+_SEEDED: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None) -> None:
+    """pytest-django's set-up, keeping the serialized seed rows aside: a browser test runs inside
+    Playwright's event loop, where Django hands out connection objects of their own, and the next
+    transactional test may be given one without them (so serialized rollback would skip)."""
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents:
+            _SEEDED[alias] = contents
+
+
+@pytest.fixture(autouse=True)
+def _seeded_rows_back(request: pytest.FixtureRequest) -> None:
+    """Before a transactional test, put the seeded rows back if a flush took them and serialized
+    rollback could not (see django_db_setup); and give the connection the serialized rows, so its
+    own teardown flushes as serialized rollback does."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("serialized_rollback")) or not _SEEDED:
+        return
+    from django.db import connections
+
+    from recoup.portfolio.models import Product
+
+    blocker = request.getfixturevalue("django_db_blocker")
+    with blocker.unblock():
+        for alias, contents in _SEEDED.items():
+            connection = connections[alias]
+            if not hasattr(connection, "_test_serialized_contents"):
+                connection._test_serialized_contents = contents
+            if not Product.objects.using(alias).exists():
+                connection.creation.deserialize_db_from_string(contents)
