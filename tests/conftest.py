@@ -46,6 +46,8 @@ def _seeded_rows_back(request: pytest.FixtureRequest) -> None:
     marker = request.node.get_closest_marker("django_db")
     if not (marker and marker.kwargs.get("serialized_rollback")) or not _SEEDED:
         return
+    from django.apps import apps
+    from django.core.management.color import no_style
     from django.db import connections
 
     from recoup.portfolio.models import Product
@@ -58,3 +60,9 @@ def _seeded_rows_back(request: pytest.FixtureRequest) -> None:
                 connection._test_serialized_contents = contents
             if not Product.objects.using(alias).exists():
                 connection.creation.deserialize_db_from_string(contents)
+            # The rows come back with their ids (put back here or by Django), but a flush may have
+            # restarted the sequences (the browser tests' does): move each past the highest id.
+            resets = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+            with connection.cursor() as cursor:
+                for statement in resets:
+                    cursor.execute(statement)
