@@ -229,3 +229,11 @@ def test_a_statement_with_no_currency_anywhere_is_refused():
         parse_camt(data, file_name="noccy.xml")
 
     assert refused.value.location == "Stmt[1]/Acct/Ccy"
+
+
+def test_an_xml_declaration_with_an_unknown_encoding_is_refused(statement_file):
+    data = statement_file("camt054_notification.xml").replace(b'encoding="UTF-8"', b'encoding="UF-8"', 1)
+    assert b'encoding="UF-8"' in data
+
+    with pytest.raises(StatementFileRefused, match="encoding is unknown"):
+        parse_camt(data, file_name="camt054_notification.xml")

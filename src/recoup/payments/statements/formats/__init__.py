@@ -63,7 +63,7 @@ def parse(
         parsed = _read(data, chosen, file_name=file_name, mapping=mapping)
     except StatementFileRefused:
         raise
-    except (ValueError, KeyError, IndexError, TypeError, AttributeError, ArithmeticError) as error:
+    except (ValueError, LookupError, TypeError, AttributeError, ArithmeticError) as error:
         # A library tripping over a malformed file must still give a refusal, never a crash.
         raise StatementFileRefused(
             f"cannot be read as {chosen.value} ({type(error).__name__}: {error})", file=file_name

@@ -94,6 +94,10 @@ def parse_camt(data: bytes, *, file_name: str) -> ParsedFile:
         ) from None
     except DefusedXmlException as error:
         raise StatementFileRefused(f"refused unsafe XML: {error}", file=file_name) from None
+    except LookupError as error:  # the XML declaration names an encoding there is no codec for
+        raise StatementFileRefused(
+            f"the XML declaration's encoding is unknown ({error})", file=file_name
+        ) from None
     ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
     matched = NAMESPACE.match(ns)
     if not matched or root.tag != f"{{{ns}}}Document":
