@@ -39,20 +39,28 @@ _CLOSING = ("CLBD",)
 
 @dataclass(frozen=True, slots=True)
 class _Node:
-    """An element with the path that names it in an error."""
+    """An element, and how to name it in an error: its path from the message is worked out only
+    when asked for, as most elements are read and never named."""
 
     element: Element
-    path: str
     ns: str
+    parent: _Node | None = None
+    name: str = ""
+
+    @property
+    def path(self) -> str:
+        if self.parent is None:
+            return self.name
+        above = self.parent.path
+        return f"{above}/{self.name}" if above else self.name
 
     def _child_path(self, name: str) -> str:
-        return f"{self.path}/{name}" if self.path else name
+        path = self.path
+        return f"{path}/{name}" if path else name
 
     def all(self, name: str) -> list[_Node]:
         children = self.element.findall(f"{{{self.ns}}}{name}")
-        return [
-            _Node(child, self._child_path(f"{name}[{i}]"), self.ns) for i, child in enumerate(children, 1)
-        ]
+        return [_Node(child, self.ns, self, f"{name}[{i}]") for i, child in enumerate(children, 1)]
 
     def get(self, dotted: str) -> _Node | None:
         node = self
@@ -60,12 +68,17 @@ class _Node:
             found = node.element.find(f"{{{self.ns}}}{name}")
             if found is None:
                 return None
-            node = _Node(found, node._child_path(name), self.ns)
+            node = _Node(found, self.ns, node, name)
         return node
 
     def text(self, dotted: str) -> str:
-        node = self.get(dotted)
-        return (node.element.text or "").strip() if node is not None else ""
+        element = self.element
+        for name in dotted.split("/"):
+            found = element.find(f"{{{self.ns}}}{name}")
+            if found is None:
+                return ""
+            element = found
+        return (element.text or "").strip()
 
     def need(self, dotted: str, file: str) -> _Node:
         """The element, which must be there and hold text or elements."""
@@ -106,11 +119,11 @@ def parse_camt(data: bytes, *, file_name: str) -> ParsedFile:
             file=file_name,
         )
     fmt, message_name, statement_name = _MESSAGES[matched.group(1)]
-    document = _Node(root, "", ns)
+    document = _Node(root, ns)
     message = document.get(message_name)
     if message is None:
         raise StatementFileRefused(f"{message_name} is missing", file=file_name, location=message_name)
-    message = _Node(message.element, "", ns)
+    message = _Node(message.element, ns)
     file_id = message.need("GrpHdr/MsgId", file_name).element.text or ""
     statements = tuple(_statement(node, file=file_name) for node in message.all(statement_name))
     if not statements:
