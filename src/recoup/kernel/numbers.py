@@ -1,4 +1,4 @@
-"""Reading rates and other decimals a person typed. Pure: no Django."""
+"""Reading rates and other decimals a person typed, and the Luhn check digit. Pure: no Django."""
 
 from __future__ import annotations
 
@@ -25,3 +25,17 @@ def rate_parse(text: str | Decimal | int, *, field: str) -> Decimal:
     if not _RATE_TEXT.match(cleaned):
         raise InvalidNumber(f"{field}: {text!r} is not a number", field=field)
     return Decimal(cleaned)
+
+
+def luhn_digit(digits: str) -> str:
+    """The Luhn (mod 10) check digit to append to a string of digits (ISO/IEC 7812-1, annex B)."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if position % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return str((10 - total % 10) % 10)
+
+
+def luhn_valid(digits: str) -> bool:
+    """Whether a string of digits ends in its Luhn check digit (account numbers, card numbers)."""
+    return len(digits) > 1 and digits.isdigit() and luhn_digit(digits[:-1]) == digits[-1]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from recoup.kernel.numbers import luhn_valid
+
 MIN_PAN_DIGITS = 13
 MAX_PAN_DIGITS = 19
 
@@ -18,21 +20,6 @@ MAX_PAN_DIGITS = 19
 _RUN = re.compile(r"\d(?:[ -]?\d){12,}")
 # The same run touching no letter or digit on either side.
 _WORD_RUN = re.compile(r"(?<![0-9A-Za-z])\d(?:[ -]?\d){12,}(?![0-9A-Za-z])")
-
-
-def luhn_valid(digits: str) -> bool:
-    """The Luhn (mod 10) check every card number passes (ISO/IEC 7812-1, annex B)."""
-    if not digits.isdigit():
-        return False
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char)
-        if position % 2 == 1:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
-from recoup.payments.cards import BRANDS, brand_of, last_four, luhn_valid
+from recoup.kernel.numbers import luhn_valid
+from recoup.payments.cards import BRANDS, brand_of, last_four
 
 SUCCEEDED = "succeeded"
 DECLINED = "declined"

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from recoup.kernel.numbers import luhn_valid
+
 # Ten digits, optionally split by single spaces, dots or dashes, not inside a longer number.
 _NUMBER = re.compile(r"(?<![\d])([12](?:[ .\-]?\d){9})(?![\d]|[ .\-]\d)")
 
@@ -31,14 +33,6 @@ COMPLAINT_WORDS = (
     "unacceptable",
 )
 _COMPLAINT = re.compile(r"\b(" + "|".join(re.escape(word) for word in COMPLAINT_WORDS) + r")", re.IGNORECASE)
-
-
-def luhn_valid(digits: str) -> bool:
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if position % 2 == 1 else 1)
-        total += value - 9 if value > 9 else value
-    return total % 10 == 0
 
 
 def account_numbers_in(*texts: str) -> tuple[str, ...]:

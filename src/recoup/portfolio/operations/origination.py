@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from recoup.access.models import User
 from recoup.kernel.errors import DomainError
 from recoup.kernel.money import Money, currency_check
+from recoup.kernel.numbers import luhn_digit
 from recoup.ledger import operations as ledger
 from recoup.ledger.waterfall import WaterfallPolicy
 from recoup.parties.models import Party
@@ -66,15 +67,6 @@ def products_install_standard() -> int:
         _, was_created = Product.objects.get_or_create(code=definition.code, defaults=vars(definition))
         created += was_created
     return created
-
-
-def luhn_digit(digits: str) -> str:
-    """The Luhn check digit for a string of digits, so a mistyped account number is caught at once."""
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if position % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
-    return str((10 - total % 10) % 10)
 
 
 # The first digit of an account number says where the account is serviced.
