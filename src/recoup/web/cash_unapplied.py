@@ -3,8 +3,8 @@ agent applies one to an account, splits it among several, or sets it aside as no
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, ClassVar
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.contrib import messages
@@ -117,67 +117,66 @@ def _line_render(
     return render(request, "web/cash/line.html", context, status=status)
 
 
-@login_required
-@require_POST
-def line_apply(request: HttpRequest, line_id: int) -> HttpResponse:
-    user = _worker(request)
-    form = ApplyForm(request.POST)
+def _line_act(
+    request: HttpRequest,
+    line_id: int,
+    form: RefusingForm,
+    slot: str,
+    act: Callable[[RefusingForm], str],
+) -> HttpResponse:
+    """Carry out one agent action on a line: back to the queue with its message when done, or when
+    the line is gone from the queue; the line's page again with the form's errors otherwise."""
     if form.is_valid():
-        number = form.cleaned_data["account_number"]
         try:
-            unapplied.line_apply(line_id=line_id, account_number=number, by=user, at=clock.now())
+            done = act(form)
         except (LineNotFound, LineNotInQueue) as error:
             messages.error(request, error.message)
             return redirect("web:cash_unapplied")
         except DomainError as error:
             form.refuse(error)
         else:
-            messages.success(request, f"Applied line {line_id} to account {number.strip()}.")
+            messages.success(request, done)
             return redirect("web:cash_unapplied")
     form.focus()
-    return _line_render(request, line_id, {"apply": form}, status=400)
+    return _line_render(request, line_id, {slot: form}, status=400)
+
+
+@login_required
+@require_POST
+def line_apply(request: HttpRequest, line_id: int) -> HttpResponse:
+    user = _worker(request)
+
+    def act(form: RefusingForm) -> str:
+        number = form.cleaned_data["account_number"]
+        unapplied.line_apply(line_id=line_id, account_number=number, by=user, at=clock.now())
+        return f"Applied line {line_id} to account {number.strip()}."
+
+    return _line_act(request, line_id, ApplyForm(request.POST), "apply", act)
 
 
 @login_required
 @require_POST
 def line_split(request: HttpRequest, line_id: int) -> HttpResponse:
     user = _worker(request)
-    form = SplitForm(request.POST)
-    if form.is_valid():
-        try:
-            unapplied.line_split(line_id=line_id, parts=form.parts(), by=user, at=clock.now())
-        except (LineNotFound, LineNotInQueue) as error:
-            messages.error(request, error.message)
-            return redirect("web:cash_unapplied")
-        except DomainError as error:
-            form.refuse(error)
-        else:
-            messages.success(request, f"Split line {line_id} among {len(form.parts())} accounts.")
-            return redirect("web:cash_unapplied")
-    form.focus()
-    return _line_render(request, line_id, {"split": form}, status=400)
+
+    def act(form: RefusingForm) -> str:
+        parts = cast(SplitForm, form).parts()
+        unapplied.line_split(line_id=line_id, parts=parts, by=user, at=clock.now())
+        return f"Split line {line_id} among {len(parts)} accounts."
+
+    return _line_act(request, line_id, SplitForm(request.POST), "split", act)
 
 
 @login_required
 @require_POST
 def line_set_aside(request: HttpRequest, line_id: int) -> HttpResponse:
     user = _worker(request)
-    form = SetAsideForm(request.POST)
-    if form.is_valid():
-        try:
-            unapplied.line_set_aside(
-                line_id=line_id, reason=form.cleaned_data["reason"], by=user, at=clock.now()
-            )
-        except (LineNotFound, LineNotInQueue) as error:
-            messages.error(request, error.message)
-            return redirect("web:cash_unapplied")
-        except DomainError as error:
-            form.refuse(error)
-        else:
-            messages.success(request, f"Set line {line_id} aside as not customer money.")
-            return redirect("web:cash_unapplied")
-    form.focus()
-    return _line_render(request, line_id, {"aside": form}, status=400)
+
+    def act(form: RefusingForm) -> str:
+        unapplied.line_set_aside(line_id=line_id, reason=form.cleaned_data["reason"], by=user, at=clock.now())
+        return f"Set line {line_id} aside as not customer money."
+
+    return _line_act(request, line_id, SetAsideForm(request.POST), "aside", act)
 
 
 urlpatterns: list[URLPattern] = [
