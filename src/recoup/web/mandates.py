@@ -23,9 +23,8 @@ from django.views.decorators.http import require_GET, require_POST
 from recoup.kernel import clock
 from recoup.kernel.errors import DomainError
 from recoup.payments.debits.operations.mandates import mandate_create
-from recoup.payments.debits.queries import mandates_of, originators_for
+from recoup.payments.debits.queries import mandates_of, originators_for_account
 from recoup.payments.operations import payment_may_take
-from recoup.payments.queries import payments_of
 from recoup.portfolio.errors import AccountNotFound
 from recoup.web.pages import is_htmx, not_found, signed_in_user
 from recoup.web.refusals import RefusingForm, choice_field, date_field, text_field
@@ -77,8 +76,7 @@ class MandateForm(RefusingForm):
 
 
 def _context(request: HttpRequest, account_number: str, form: MandateForm | None = None) -> dict[str, Any]:
-    currency = payments_of(account_number).currency
-    originators = originators_for(currency=currency)
+    originators = originators_for_account(account_number)
     may_add = payment_may_take(request.user) and bool(originators)
     if form is None and may_add:
         form = MandateForm(
@@ -116,10 +114,10 @@ def mandate_new(request: HttpRequest, account_number: str) -> HttpResponse:
     if not payment_may_take(request.user):
         return HttpResponse("Your role may read mandates but not record them.", status=403)
     try:
-        currency = payments_of(account_number).currency
+        originators = originators_for_account(account_number)
     except AccountNotFound:
         return not_found(request, account_number)
-    form = MandateForm(request.POST, originators=originators_for(currency=currency))
+    form = MandateForm(request.POST, originators=originators)
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from recoup.payments.debits.models import Mandate, Originator
+from recoup.portfolio.errors import AccountNotFound
+from recoup.portfolio.models import Contract
 
 
 @dataclass(frozen=True)
@@ -66,3 +68,15 @@ def originators_for(*, currency: str) -> list[OriginatorChoice]:
     """Who may collect by debit in `currency`: the ACH companies or Bacs service users set up."""
     rows = Originator.objects.filter(currency=currency).order_by("code")
     return [OriginatorChoice(code=o.code, name=o.name, scheme=o.scheme) for o in rows]
+
+
+def originators_for_account(account_number: str) -> list[OriginatorChoice]:
+    """Who may collect by debit from this account: those in its currency. Raises AccountNotFound."""
+    currency = (
+        Contract.objects.filter(account_number=account_number.strip())
+        .values_list("currency", flat=True)
+        .first()
+    )
+    if currency is None:
+        raise AccountNotFound(f"account_number: no account {account_number!r}", field="account_number")
+    return originators_for(currency=currency)
