@@ -33,6 +33,9 @@ def test_an_agent_previews_and_sends_a_letter_and_sees_it_in_the_history(
     page.get_by_role("tab", name="Contacts & promises").click()
     panel = page.get_by_role("tabpanel", name="Contacts & promises")
     expect(panel.get_by_text("Nothing sent yet.")).to_be_visible()
+    # The tab loads its panels as they come into view: choose only once they have all arrived, or
+    # the choice could go to a panel about to be replaced.
+    page.wait_for_load_state("networkidle")
 
     panel.get_by_label("Template").select_option("arrears.reminder:letter")
     preview = page.frame_locator("#comms-preview-body")
