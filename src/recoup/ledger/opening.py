@@ -15,7 +15,7 @@ The last installment due is shown gross (Dr what fell due, Cr what was paid of i
 book shows the last installment that fell due, as one posted installment by installment does.
 
 Kept balances are written equal to the postings, the fingerprint is the journal's, and on
-PostgreSQL the per-row balance triggers stand aside while a chunk loads (every entry is
+PostgreSQL the ledger's balance triggers stand aside while a chunk loads (every entry is
 checked to balance here, as a whole chunk, before anything is written).
 """
 
@@ -95,7 +95,7 @@ def memo_for(effective_date: str) -> str:
 
 @contextmanager
 def balance_checks_deferred_to_verify() -> Iterator[None]:
-    """On PostgreSQL, stand the per-row balance triggers aside inside the caller's transaction."""
+    """On PostgreSQL, stand the balance triggers aside inside the caller's transaction."""
     if connection.vendor != "postgresql":
         yield
         return

@@ -92,6 +92,10 @@ def test_verify_lists_an_entry_whose_postings_do_not_balance():
     book = a_loan_two_installments_due()
 
     with rolled_back():
+        if connection.vendor == "postgresql":  # as a restore from a broken backup might leave it
+            _sql("SET CONSTRAINTS ALL IMMEDIATE")
+            _sql("ALTER TABLE ledger_posting DISABLE TRIGGER ledger_posting_entry_balances")
+            _sql("SET CONSTRAINTS ALL DEFERRED")
         entry_id = _unbalanced_entry(book)
         mismatches = ledger_verify()
 
@@ -152,3 +156,38 @@ def test_postgres_commits_the_entries_the_operations_write():
         _sql("SET CONSTRAINTS ALL IMMEDIATE")
 
     assert JournalEntry.objects.filter(receipt__idempotency_key="r-1").count() == 1
+
+
+def _two_postings_in_one_statement(
+    entry_id: int, debit: LedgerAccount, credit: LedgerAccount, minor: int
+) -> None:
+    _sql(
+        "INSERT INTO ledger_posting (entry_id, account_id, amount_minor, currency) "
+        "VALUES (%s, %s, %s, 'USD'), (%s, %s, %s, 'USD')",
+        [entry_id, debit.pk, minor, entry_id, credit.pk, -minor],
+    )
+
+
+@pytest.mark.postgres_only
+def test_postgres_refuses_the_insert_itself_that_leaves_an_entry_unbalanced():
+    book = a_loan_two_installments_due()
+
+    with transaction.atomic():
+        entry_id = _entry_behind_the_ledgers_back(book, "half")
+        with pytest.raises(IntegrityError, match=f"journal entry {entry_id} does not balance"):
+            with transaction.atomic():
+                _posting_behind_the_ledgers_back(entry_id, book.accounts.get(code="principal"), 100)
+        transaction.set_rollback(True)
+
+
+@pytest.mark.postgres_only
+def test_postgres_takes_an_entrys_balanced_postings_over_several_statements():
+    book = a_loan_two_installments_due()
+    principal, funding = book.accounts.get(code="principal"), book.accounts.get(code="funding")
+
+    def write() -> None:
+        entry_id = _entry_behind_the_ledgers_back(book, "in-two-statements")
+        _two_postings_in_one_statement(entry_id, principal, funding, 100)
+        _two_postings_in_one_statement(entry_id, funding, principal, 40)
+
+    _checked_as_at_commit(write)  # raises if a check at commit refuses it
