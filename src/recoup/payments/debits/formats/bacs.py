@@ -5,8 +5,8 @@ Pure. Sources: the Bacs Service User Guide and its "Standard 18" file format (vo
 VOL1, HDR1, HDR2, UHL1 of 80 characters, data records of 100 characters, EOF1, EOF2 and the user
 trailer UTL1 carrying the file's debit and credit values and counts), and the Bacs "Reports and
 Advices" XML formats for the Automated Return of Unpaid Direct Debits (ARUDD) and the Automated
-Direct Debit Amendment and Cancellation Service (ADDACS), read with defusedxml so that a hostile
-report cannot expand entities.
+Direct Debit Amendment and Cancellation Service (ADDACS), read with `kernel.xml_read`, which refuses
+a DTD, so that a hostile report cannot expand entities.
 
 Transaction codes written: 0N a new Direct Debit Instruction and 0C its cancellation (AUDDIS,
 amounts zero, no contra), 01 a first collection, 17 a regular collection, and 99 the contra that
@@ -23,9 +23,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
-
+from recoup.kernel.xml_read import UnsafeXml, xml_read
 from recoup.payments.debits.formats.errors import DebitFileRefused, DebitFileUnwritable
 
 LABEL_LENGTH = 80
@@ -411,8 +409,8 @@ class _Xml:
     def __init__(self, data: bytes | str, file: str) -> None:
         self.file = file
         try:
-            self.root = fromstring(data)
-        except DefusedXmlException:
+            self.root = xml_read(data)
+        except UnsafeXml:
             raise DebitFileRefused("entities and DTDs are not accepted in a Bacs report", file=file) from None
         except ET.ParseError as error:
             line, column = error.position

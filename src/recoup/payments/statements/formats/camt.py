@@ -1,5 +1,6 @@
 """ISO 20022 camt.053 (bank-to-customer statement) and camt.054 (debit/credit notification), any
-version from 001.02 to 001.08, read with defusedxml so a hostile file cannot expand entities.
+version from 001.02 to 001.08, read with `kernel.xml_read`, which refuses a DTD, so a hostile file
+cannot expand entities.
 
 An entry (Ntry) that batches several transactions (TxDtls) each with its own amount becomes one line
 per transaction, so each customer's payment can be matched on its own; their amounts must add up to
@@ -15,9 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from xml.etree.ElementTree import Element, ParseError
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
-
+from recoup.kernel.xml_read import UnsafeXml, xml_read
 from recoup.payments.statements.formats.common import currency_known, decimal_minor
 from recoup.payments.statements.parsed import (
     Direction,
@@ -97,7 +96,7 @@ def namespace_of(data: bytes) -> str | None:
 def parse_camt(data: bytes, *, file_name: str) -> ParsedFile:
     """Read a camt.053 or camt.054 file. Raises StatementFileRefused naming the element at fault."""
     try:
-        root = fromstring(data)
+        root = xml_read(data)
     except ParseError as error:
         line, column = error.position
         raise StatementFileRefused(
@@ -105,7 +104,7 @@ def parse_camt(data: bytes, *, file_name: str) -> ParsedFile:
             file=file_name,
             location=f"line {line}, column {column + 1}",
         ) from None
-    except DefusedXmlException as error:
+    except UnsafeXml as error:
         raise StatementFileRefused(f"refused unsafe XML: {error}", file=file_name) from None
     except LookupError as error:  # the XML declaration names an encoding there is no codec for
         raise StatementFileRefused(
