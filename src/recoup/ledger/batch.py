@@ -49,7 +49,8 @@ class BulkPosted:
 def entries_post_bulk(*, entries: pl.DataFrame, postings: pl.DataFrame, at: datetime) -> BulkPosted:
     """Post every entry of `entries` with its lines from `postings` (joined on idempotency_key).
 
-    entries: idempotency_key, book_id, reason_code, effective_date, memo, fingerprint.
+    entries: idempotency_key, book_id, reason_code, effective_date, memo, fingerprint, and
+    optionally receipt_id (the receipt an allocation entry belongs to).
     postings: idempotency_key, code, amount_minor (signed, debit positive), currency, installment.
 
     Raises InvalidIdempotencyKey, InvalidReasonCode, UnknownAccount, ZeroAmount, EmptyEntry,
@@ -58,13 +59,17 @@ def entries_post_bulk(*, entries: pl.DataFrame, postings: pl.DataFrame, at: date
     moment_check(at)
     if entries.is_empty():
         return BulkPosted(0, 0, 0)
-    entries = entries.select(ENTRY_COLUMNS)
+    columns = (*ENTRY_COLUMNS, *(("receipt_id",) if "receipt_id" in entries.columns else ()))
+    entries = entries.select(columns)
     postings = postings.select(POSTING_COLUMNS)
     _check(entries, postings)
     vendor = connection.vendor
     keyed = entries.with_row_index("seq").with_columns(pl.col("seq").cast(pl.Int64))
-    lines = postings.join(keyed.select("idempotency_key", "seq"), on="idempotency_key").drop(
-        "idempotency_key"
+    lines = (
+        postings.with_row_index("line")
+        .with_columns(pl.col("line").cast(pl.Int64))
+        .join(keyed.select("idempotency_key", "seq"), on="idempotency_key")
+        .drop("idempotency_key")
     )
     with connection.cursor() as cursor:
         bulk.temp_table_load(cursor, vendor, "bulk_entry", keyed)
@@ -83,10 +88,10 @@ def entries_post_bulk(*, entries: pl.DataFrame, postings: pl.DataFrame, at: date
         skipped = _existing_drop(cursor)
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM ledger_journalentry")
         before = int(cursor.fetchone()[0])
+        inserted = ", ".join(columns)  # the constant column names above
         cursor.execute(
-            "INSERT INTO ledger_journalentry (idempotency_key, fingerprint, reason_code, book_id, "
-            "effective_date, posted_at, memo) SELECT idempotency_key, fingerprint, reason_code, book_id, "
-            "effective_date, %s, memo FROM bulk_entry ORDER BY seq",
+            f"INSERT INTO ledger_journalentry ({inserted}, posted_at) SELECT {inserted}, %s "  # noqa: S608
+            "FROM bulk_entry ORDER BY seq",
             # Raw SQL skips the ORM's conversion: SQLite would keep the caller's offset in the text.
             [at.astimezone(UTC)],
         )
@@ -109,17 +114,23 @@ def entries_post_bulk(*, entries: pl.DataFrame, postings: pl.DataFrame, at: date
             "WHERE NOT EXISTS (SELECT 1 FROM ledger_ledgeraccount a WHERE a.book_id = e.book_id "
             "AND a.code = p.code)"
         )
+        # Each line's account, found once for the postings and the kept balances both.
+        cursor.execute("DROP TABLE IF EXISTS bulk_line")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE bulk_line AS SELECT p.seq AS seq, p.line AS line, a.id AS account_id, "
+            "p.amount_minor AS amount_minor, p.currency AS currency, p.installment AS installment "
+            "FROM bulk_posting p JOIN bulk_entry e ON e.seq = p.seq "
+            "JOIN ledger_ledgeraccount a ON a.book_id = e.book_id AND a.code = p.code"
+        )
         cursor.execute(
             "INSERT INTO ledger_posting (entry_id, account_id, amount_minor, currency, installment) "
-            "SELECT i.id, a.id, p.amount_minor, p.currency, p.installment FROM bulk_posting p "
-            "JOIN bulk_entry e ON e.seq = p.seq JOIN bulk_entry_id i ON i.seq = p.seq "
-            "JOIN ledger_ledgeraccount a ON a.book_id = e.book_id AND a.code = p.code ORDER BY p.seq"
+            "SELECT i.id, p.account_id, p.amount_minor, p.currency, p.installment FROM bulk_line p "
+            "JOIN bulk_entry_id i ON i.seq = p.seq ORDER BY p.seq, p.line"
         )
         written = cursor.rowcount
         _balances_move(cursor, vendor)
-        cursor.execute("DROP TABLE bulk_entry_id")
-        cursor.execute("DROP TABLE bulk_posting")
-        cursor.execute("DROP TABLE bulk_entry")
+        for table in ("bulk_line", "bulk_entry_id", "bulk_posting", "bulk_entry"):
+            cursor.execute(f"DROP TABLE {table}")
     return BulkPosted(posted=keyed.height - skipped, skipped=skipped, postings=max(written, 0))
 
 
@@ -172,10 +183,8 @@ def _balances_move(cursor: Any, vendor: str) -> None:
     cursor.execute("DROP TABLE IF EXISTS bulk_delta")
     cursor.execute("CREATE TEMPORARY TABLE bulk_delta (account_id BIGINT PRIMARY KEY, delta BIGINT NOT NULL)")
     cursor.execute(
-        "INSERT INTO bulk_delta (account_id, delta) SELECT a.id, SUM(p.amount_minor) FROM bulk_posting p "
-        "JOIN bulk_entry e ON e.seq = p.seq "
-        "JOIN ledger_ledgeraccount a ON a.book_id = e.book_id AND a.code = p.code "
-        "GROUP BY a.id HAVING SUM(p.amount_minor) <> 0"
+        "INSERT INTO bulk_delta (account_id, delta) SELECT account_id, SUM(amount_minor) FROM bulk_line "
+        "GROUP BY account_id HAVING SUM(amount_minor) <> 0"
     )
     if vendor == "postgresql":
         cursor.execute("ANALYZE bulk_delta")  # temporary tables are never analysed by autovacuum

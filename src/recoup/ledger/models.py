@@ -91,7 +91,8 @@ class LedgerAccount(models.Model):
 class Receipt(models.Model):
     """Money received against a contract, and where it stands; `sequence` orders receipts within a book."""
 
-    book = models.ForeignKey(LedgerBook, on_delete=models.PROTECT, related_name="receipts")
+    # ledger_receipt_sequence_per_book (book, sequence) serves look-ups by book: no index on book alone.
+    book = models.ForeignKey(LedgerBook, on_delete=models.PROTECT, related_name="receipts", db_index=False)
     sequence = models.PositiveBigIntegerField()
     amount_minor = models.BigIntegerField()
     currency = models.CharField(max_length=3)

@@ -6,8 +6,8 @@ receipts allocated at once.
 each payment in turn (the same receipt, sequence, entry, fingerprint, postings and kept balances),
 but with a handful of statements for the whole batch: the books are locked in id order, what is
 outstanding on all of them is read in one grouped query, the pure waterfall runs per receipt in
-Python, and receipts, entries and postings go in through temporary tables (COPY on PostgreSQL).
-The caller owns the transaction.
+Python, receipts go in through a temporary table (COPY on PostgreSQL), and entries and postings
+through `recoup.ledger.batch.entries_post_bulk`. The caller owns the transaction.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import polars as pl
 from django.db import connection
 
 from recoup.kernel import bulk
+from recoup.ledger import batch as ledger_batch
 from recoup.ledger.models import AccountCode
 from recoup.ledger.operations import COMPONENT_OF_ACCOUNT, DUE_ACCOUNTS
 from recoup.ledger.reasons import ReasonCode
@@ -128,8 +129,10 @@ def receipts_allocate_bulk(*, payments: Sequence[Payment], at: datetime) -> dict
         entries = entries.with_columns(
             pl.col("idempotency_key").str.strip_prefix("receipt:").replace_strict(ids).alias("receipt_id")
         )
-        entries = entries.with_columns(_fingerprints(entries, postings))
-        _entries_write(cursor, vendor, entries, postings, at)
+    entries = entries.with_columns(
+        _fingerprints(entries, postings), reason_code=pl.lit(str(ReasonCode.RECEIPT_ALLOCATED))
+    )
+    ledger_batch.entries_post_bulk(entries=entries, postings=postings, at=at)
     return ids
 
 
@@ -304,61 +307,3 @@ def _fingerprints(entries: pl.DataFrame, postings: pl.DataFrame) -> pl.Series:
         )
         digests.append(hashlib.sha256(text.encode()).hexdigest())
     return pl.Series("fingerprint", digests, dtype=pl.Utf8)
-
-
-def _entries_write(
-    cursor: Any, vendor: str, entries: pl.DataFrame, postings: pl.DataFrame, at: datetime
-) -> None:
-    keyed = entries.with_row_index("seq").with_columns(pl.col("seq").cast(pl.Int64))
-    lines = (
-        postings.with_row_index("line")
-        .with_columns(pl.col("line").cast(pl.Int64))
-        .join(keyed.select("idempotency_key", "seq", "book_id"), on="idempotency_key")
-        .drop("idempotency_key")
-        .sort("line")
-    )
-    bulk.temp_table_load(cursor, vendor, "stmt_entries", keyed)
-    bulk.temp_table_load(cursor, vendor, "stmt_postings", lines)
-    cursor.execute("CREATE UNIQUE INDEX stmt_entries_key ON stmt_entries (idempotency_key)")
-    cursor.execute("CREATE INDEX stmt_postings_seq ON stmt_postings (seq)")
-    cursor.execute(
-        "INSERT INTO ledger_journalentry (idempotency_key, fingerprint, reason_code, book_id, "
-        "effective_date, posted_at, memo, receipt_id) SELECT idempotency_key, fingerprint, %s, "
-        "book_id, effective_date, %s, memo, receipt_id FROM stmt_entries ORDER BY seq",
-        [str(ReasonCode.RECEIPT_ALLOCATED), at.astimezone(UTC)],
-    )
-    cursor.execute(
-        "INSERT INTO ledger_ledgeraccount (book_id, code, currency, balance_minor) "
-        "SELECT DISTINCT p.book_id, p.code, b.currency, 0 FROM stmt_postings p "
-        "JOIN ledger_ledgerbook b ON b.id = p.book_id "
-        "WHERE NOT EXISTS (SELECT 1 FROM ledger_ledgeraccount a "
-        "WHERE a.book_id = p.book_id AND a.code = p.code)"
-    )
-    cursor.execute(
-        "INSERT INTO ledger_posting (entry_id, account_id, amount_minor, currency, installment) "
-        "SELECT j.id, a.id, p.amount_minor, p.currency, p.installment FROM stmt_postings p "
-        "JOIN stmt_entries e ON e.seq = p.seq "
-        "JOIN ledger_journalentry j ON j.idempotency_key = e.idempotency_key "
-        "JOIN ledger_ledgeraccount a ON a.book_id = p.book_id AND a.code = p.code ORDER BY p.line"
-    )
-    cursor.execute("DROP TABLE IF EXISTS stmt_delta")
-    cursor.execute("CREATE TEMPORARY TABLE stmt_delta (account_id BIGINT PRIMARY KEY, delta BIGINT NOT NULL)")
-    cursor.execute(
-        "INSERT INTO stmt_delta (account_id, delta) SELECT a.id, SUM(p.amount_minor) FROM stmt_postings p "
-        "JOIN ledger_ledgeraccount a ON a.book_id = p.book_id AND a.code = p.code "
-        "GROUP BY a.id HAVING SUM(p.amount_minor) <> 0"
-    )
-    if vendor == "postgresql":
-        cursor.execute("ANALYZE stmt_delta")
-        cursor.execute(
-            "UPDATE ledger_ledgeraccount a SET balance_minor = a.balance_minor + d.delta "
-            "FROM stmt_delta d WHERE a.id = d.account_id"
-        )
-    else:
-        cursor.execute(
-            "UPDATE ledger_ledgeraccount SET balance_minor = balance_minor + "
-            "(SELECT d.delta FROM stmt_delta d WHERE d.account_id = ledger_ledgeraccount.id) "
-            "WHERE id IN (SELECT account_id FROM stmt_delta)"
-        )
-    for table in ("stmt_delta", "stmt_postings", "stmt_entries"):
-        cursor.execute(f"DROP TABLE {table}")

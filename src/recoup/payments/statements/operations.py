@@ -27,6 +27,7 @@ from recoup.access.models import User
 from recoup.access.operations import audit_record
 from recoup.collections import promise_recheck
 from recoup.kernel import bulk
+from recoup.kernel.memory import cyclic_gc_paused
 from recoup.kernel.money import CURRENCY_EXPONENTS
 from recoup.ledger import operations as ledger
 from recoup.ledger.models import Receipt, ReceiptStatus
@@ -100,8 +101,9 @@ def statement_import(
             known = ", ".join(f.value for f in StatementFormat)
             raise StatementFileRefused(f"format {format!r} is not one of {known}", file=file_name) from None
     mapping = csv_mapping_get(name=mapping_name) if mapping_name else None
-    parsed = formats.parse(data, file_name=file_name, format=chosen, mapping=mapping)
-    return statement_file_import(parsed=parsed, data=data, file_name=file_name, at=at, by=by)
+    with cyclic_gc_paused():  # a large file builds millions of objects that live to the end
+        parsed = formats.parse(data, file_name=file_name, format=chosen, mapping=mapping)
+        return statement_file_import(parsed=parsed, data=data, file_name=file_name, at=at, by=by)
 
 
 def csv_mapping_save(*, mapping: formats.CsvMapping, at: datetime) -> CsvColumnMapping:
