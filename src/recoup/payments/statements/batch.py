@@ -152,10 +152,14 @@ def _books_read(cursor: Any, vendor: str, contract_ids: set[int]) -> dict[int, _
     )
     by_contract: dict[int, _Book] = {}
     by_id: dict[int, _Book] = {}
+    policies: dict[tuple[str, bool, str], WaterfallPolicy] = {}  # books share a few policies
     for book_id, contract_id, currency, order, by_installment, overpayment in cursor.fetchall():
-        policy = WaterfallPolicy.from_text(
-            order, by_installment=bool(by_installment), overpayment=overpayment
-        )
+        policy_key = (order, bool(by_installment), overpayment)
+        policy = policies.get(policy_key)
+        if policy is None:
+            policy = policies[policy_key] = WaterfallPolicy.from_text(
+                order, by_installment=bool(by_installment), overpayment=overpayment
+            )
         book = _Book(book_id, currency, policy, 0, 0, {})
         by_contract[contract_id] = by_id[book_id] = book
     in_books = "(SELECT b.id FROM ledger_ledgerbook b JOIN stmt_contracts s ON s.contract_id = b.contract_id)"
@@ -291,19 +295,35 @@ def _receipt_ids(cursor: Any, vendor: str, receipts: pl.DataFrame) -> dict[str, 
 
 def _fingerprints(entries: pl.DataFrame, postings: pl.DataFrame) -> pl.Series:
     """`journal.content_fingerprint` of each entry, as `receipt_allocate` computes it: the same JSON
-    text (keys sorted, no spaces) written directly, since codes and currencies need no escaping."""
-    lines: dict[str, list[tuple[str, int, str, int]]] = defaultdict(list)
-    for key, code, amount, currency, installment in postings.iter_rows():
-        lines[key].append((code, amount, currency, installment or 0))
-    reason = json.dumps(str(ReasonCode.RECEIPT_ALLOCATED))
-    digests = []
-    for key, book_id, effective_date, memo, receipt_id in entries.select(
-        "idempotency_key", "book_id", "effective_date", "memo", "receipt_id"
-    ).iter_rows():
-        listed = ",".join(f'["{c}",{a},"{cur}",{i}]' for c, a, cur, i in sorted(lines[key]))
-        text = (
-            f'{{"book":{book_id},"effective_date":"{effective_date.isoformat()}","lines":[{listed}],'
-            f'"memo":{json.dumps(memo)},"reason_code":{reason},"receipt":{receipt_id},"reverses":null}}'
+    text (keys sorted, lines sorted, no spaces) written by column, since codes and currencies need
+    no escaping; only the memo goes through json.dumps."""
+    listed = (
+        postings.with_columns(pl.col("installment").fill_null(0))
+        .sort("idempotency_key", "code", "amount_minor", "currency", "installment")
+        .group_by("idempotency_key", maintain_order=True)
+        .agg(
+            pl.format('["{}",{},"{}",{}]', "code", "amount_minor", "currency", "installment")
+            .str.join(",")
+            .alias("listed")
         )
-        digests.append(hashlib.sha256(text.encode()).hexdigest())
+    )
+    texts = (
+        entries.select("idempotency_key", "book_id", "effective_date", "receipt_id")
+        .with_columns(memo=pl.Series([json.dumps(memo) for memo in entries["memo"]], dtype=pl.Utf8))
+        .join(listed, on="idempotency_key", how="left", maintain_order="left")
+        .select(
+            pl.format(
+                '{{"book":{},"effective_date":"{}","lines":[{}],"memo":{},"reason_code":{},"receipt":{},'
+                '"reverses":null}}',
+                "book_id",
+                pl.col("effective_date").dt.to_string("%Y-%m-%d"),
+                "listed",
+                "memo",
+                pl.lit(json.dumps(str(ReasonCode.RECEIPT_ALLOCATED))),
+                "receipt_id",
+            )
+        )
+        .to_series()
+    )
+    digests = [hashlib.sha256(text.encode()).hexdigest() for text in texts]
     return pl.Series("fingerprint", digests, dtype=pl.Utf8)
