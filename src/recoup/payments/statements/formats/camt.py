@@ -36,15 +36,33 @@ _OPENING = ("OPBD", "PRCD")
 _CLOSING = ("CLBD",)
 
 
-@dataclass(frozen=True, slots=True)
+_TAGS: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
+def _tags(ns: str, dotted: str) -> tuple[str, ...]:
+    """The qualified tags of a path such as "Acct/Id/IBAN", worked out once per namespace and path."""
+    tags = _TAGS.get((ns, dotted))
+    if tags is None:
+        tags = _TAGS[(ns, dotted)] = tuple(f"{{{ns}}}{name}" for name in dotted.split("/"))
+    return tags
+
+
 class _Node:
     """An element, and how to name it in an error: its path from the message is worked out only
     when asked for, as most elements are read and never named."""
 
-    element: Element
-    ns: str
-    parent: _Node | None = None
-    name: str = ""
+    __slots__ = ("element", "index", "ns", "parent", "tag")
+
+    def __init__(self, element: Element, ns: str, parent: _Node | None = None, tag: str = "", index: int = 0):
+        self.element = element
+        self.ns = ns
+        self.parent = parent
+        self.tag = tag  # as written in the path, without the namespace
+        self.index = index  # its place among siblings of its tag, from 1; 0 when not counted
+
+    @property
+    def name(self) -> str:
+        return f"{self.tag}[{self.index}]" if self.index else self.tag
 
     @property
     def path(self) -> str:
@@ -58,26 +76,26 @@ class _Node:
         return f"{path}/{name}" if path else name
 
     def all(self, name: str) -> list[_Node]:
-        children = self.element.findall(f"{{{self.ns}}}{name}")
-        return [_Node(child, self.ns, self, f"{name}[{i}]") for i, child in enumerate(children, 1)]
+        children = self.element.findall(_tags(self.ns, name)[0])
+        ns = self.ns
+        return [_Node(child, ns, self, name, i) for i, child in enumerate(children, 1)]
 
     def get(self, dotted: str) -> _Node | None:
         node = self
-        for name in dotted.split("/"):
-            found = node.element.find(f"{{{self.ns}}}{name}")
+        for name, tag in zip(dotted.split("/"), _tags(self.ns, dotted), strict=True):
+            found = node.element.find(tag)
             if found is None:
                 return None
             node = _Node(found, self.ns, node, name)
         return node
 
     def text(self, dotted: str) -> str:
-        element = self.element
-        for name in dotted.split("/"):
-            found = element.find(f"{{{self.ns}}}{name}")
-            if found is None:
+        element: Element | None = self.element
+        for tag in _tags(self.ns, dotted):
+            element = element.find(tag)  # type: ignore[union-attr]
+            if element is None:
                 return ""
-            element = found
-        return (element.text or "").strip()
+        return (element.text or "").strip()  # type: ignore[union-attr]
 
     def need(self, dotted: str, file: str) -> _Node:
         """The element, which must be there and hold text or elements."""
@@ -200,10 +218,10 @@ def _date(node: _Node, dotted: str, *, file: str, required: bool) -> date | None
     for child in ("Dt", "DtTm"):
         text = node.text(f"{dotted}/{child}") if dotted else node.text(child)
         if text:
-            where = f"{node.path}/{dotted}/{child}" if dotted else f"{node.path}/{child}"
             try:
                 return date.fromisoformat(text[:10])
             except ValueError:
+                where = f"{node.path}/{dotted}/{child}" if dotted else f"{node.path}/{child}"
                 raise StatementFileRefused(f"{text!r} is not a date", file=file, location=where) from None
     if required:
         raise StatementFileRefused(f"{dotted} is missing", file=file, location=f"{node.path}/{dotted}")
@@ -245,7 +263,10 @@ def _amount(
         raise StatementFileRefused(
             f"amount is in {written_in}, the statement in {currency}", file=file, location=amount.path
         )
-    minor = decimal_minor(amount.element.text or "", currency, file=file, location=amount.path)
+    try:
+        minor = decimal_minor(amount.element.text or "", currency, file=file, location="")
+    except StatementFileRefused as refused:  # named only when at fault: most amounts are fine
+        raise StatementFileRefused(refused.reason, file=file, location=amount.path) from None
     return _direction(node, file=file, default=default), minor
 
 
