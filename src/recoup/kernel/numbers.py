@@ -27,12 +27,15 @@ def rate_parse(text: str | Decimal | int, *, field: str) -> Decimal:
     return Decimal(cleaned)
 
 
+_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)  # a digit doubled, its two digits added
+
+
 def luhn_digit(digits: str) -> str:
     """The Luhn (mod 10) check digit to append to a string of digits (ISO/IEC 7812-1, annex B)."""
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if position % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
+    # From the right: every other digit, starting with the last, is doubled (its digits summed).
+    total = sum(_DOUBLED[int(char)] for char in digits[::-1][::2]) + sum(
+        int(char) for char in digits[::-1][1::2]
+    )
     return str((10 - total % 10) % 10)
 
 

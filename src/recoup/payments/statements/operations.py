@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -309,9 +309,8 @@ class _Posted:
 def _lines_post(statements: list[tuple[Statement, tuple[ParsedLine, ...]]], *, at: datetime) -> _Posted:
     """Match every credit, allocate the matched ones in bulk, and load every line in one insert."""
     facts = {
-        (statement.pk, position): _facts(line)
-        for statement, lines in statements
-        for position, line in enumerate(lines, start=1)
+        (pk, position): _facts(line)
+        for _, pk, position, line in _numbered(statements)
         if line.direction == Direction.CREDIT
     }
     by_number = batch.candidates_by_number(number for fact in facts.values() for number in fact.numbers)
@@ -332,11 +331,10 @@ def _lines_post(statements: list[tuple[Statement, tuple[ParsedLine, ...]]], *, a
             currency=facts[place].currency,
             received_date=facts[place].booking_date,
             reference=_reference(statement, position, line),
-            idempotency_key=line_key(statement.pk, position),
+            idempotency_key=line_key(pk, position),
         )
-        for statement, lines in statements
-        for position, line in enumerate(lines, start=1)
-        if (place := (statement.pk, position)) in matches
+        for statement, pk, position, line in _numbered(statements)
+        if (place := (pk, position)) in matches
         and (match := matches[place]).status == matching.MATCHED
         and match.contract_id is not None
     ]
@@ -349,6 +347,16 @@ def _lines_post(statements: list[tuple[Statement, tuple[ParsedLine, ...]]], *, a
     for payment in payments:
         posted += Decimal(payment.amount_minor).scaleb(-CURRENCY_EXPONENTS[payment.currency])
     return _Posted(matched=matched, unmatched=len(matches) - matched, posted_total=posted)
+
+
+def _numbered(
+    statements: list[tuple[Statement, tuple[ParsedLine, ...]]],
+) -> Iterator[tuple[Statement, int, int, ParsedLine]]:
+    """Each line with its statement, the statement's id and its position in it (from 1)."""
+    for statement, lines in statements:
+        pk = statement.pk
+        for position, line in enumerate(lines, start=1):
+            yield statement, pk, position, line
 
 
 def line_key(statement_pk: int, position: int) -> str:
@@ -385,62 +393,61 @@ def _line_rows(
     receipt_ids: dict[str, int],
 ) -> pl.DataFrame:
     rows: list[tuple[object, ...]] = []
-    for statement, lines in statements:
-        for position, line in enumerate(lines, start=1):
-            match = matches.get((statement.pk, position))
-            if match is None:  # a debit: returns are worked out once every line is in
-                status, contract_id, confidence, reason, candidates = (
-                    LineStatus.NOT_CUSTOMER,
-                    None,
-                    None,
-                    "",
-                    "[]",
-                )
-            else:
-                status = LineStatus(match.status)
-                contract_id, confidence, reason = match.contract_id, match.confidence, match.reason
-                # A matched line names its account and why; the other candidates are kept for the
-                # lines an agent has to work, where they are the choice offered.
-                candidates = (
-                    "[]"
-                    if match.status == matching.MATCHED
-                    else json.dumps(
-                        [
-                            {
-                                "contract_id": c.contract_id,
-                                "account_number": c.account_number,
-                                "confidence": c.confidence,
-                                "reason": c.reason,
-                            }
-                            for c in match.candidates
-                        ]
-                    )
-                )
-            # In the order of _LINE_SCHEMA.
-            rows.append(
-                (
-                    statement.pk,
-                    position,
-                    line.location[:140],
-                    line.booking_date,
-                    line.value_date,
-                    str(line.direction),
-                    line.amount_minor,
-                    line.currency,
-                    line.bank_reference[:140],
-                    line.customer_reference[:140],
-                    line.remittance,
-                    line.payer_name[:200],
-                    line.type_code[:35],
-                    line.return_code[:35],
-                    str(status),
-                    contract_id,
-                    confidence,
-                    reason[:400],
-                    candidates,
-                    receipt_ids.get(line_key(statement.pk, position)),
+    for _, pk, position, line in _numbered(statements):
+        match = matches.get((pk, position))
+        if match is None:  # a debit: returns are worked out once every line is in
+            status, contract_id, confidence, reason, candidates = (
+                LineStatus.NOT_CUSTOMER,
+                None,
+                None,
+                "",
+                "[]",
+            )
+        else:
+            status = LineStatus(match.status)
+            contract_id, confidence, reason = match.contract_id, match.confidence, match.reason
+            # A matched line names its account and why; the other candidates are kept for the
+            # lines an agent has to work, where they are the choice offered.
+            candidates = (
+                "[]"
+                if match.status == matching.MATCHED
+                else json.dumps(
+                    [
+                        {
+                            "contract_id": c.contract_id,
+                            "account_number": c.account_number,
+                            "confidence": c.confidence,
+                            "reason": c.reason,
+                        }
+                        for c in match.candidates
+                    ]
                 )
             )
+        # In the order of _LINE_SCHEMA.
+        rows.append(
+            (
+                pk,
+                position,
+                line.location[:140],
+                line.booking_date,
+                line.value_date,
+                str(line.direction),
+                line.amount_minor,
+                line.currency,
+                line.bank_reference[:140],
+                line.customer_reference[:140],
+                line.remittance,
+                line.payer_name[:200],
+                line.type_code[:35],
+                line.return_code[:35],
+                str(status),
+                contract_id,
+                confidence,
+                reason[:400],
+                candidates,
+                receipt_ids.get(line_key(pk, position)),
+            )
+        )
     return pl.DataFrame(rows, schema=_LINE_SCHEMA, orient="row")
 
 
