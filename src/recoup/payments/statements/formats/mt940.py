@@ -54,10 +54,6 @@ class _Block:
     fields: list[_Field] = field(default_factory=list)
 
 
-def looks_like_mt940(text: str) -> bool:
-    return bool(re.search(r"(?m)^:20:", text) and re.search(r"(?m)^:(61|60F|60M):", text))
-
-
 def parse_mt940(data: bytes, *, file_name: str) -> ParsedFile:
     """Read an MT940 file. Raises StatementFileRefused naming the line at fault."""
     blocks = _blocks(decode_text(data), file=file_name)

@@ -39,10 +39,6 @@ _OFX_DATE = re.compile(r"^\d{8}")
 _SPEC_ERROR = re.compile(r"Can't set (\w+)\.(\w+)")
 
 
-def looks_like_ofx(head: bytes) -> bool:
-    return b"OFXHEADER" in head or b"<OFX>" in head.upper()
-
-
 class _PlacedTreeBuilder(TreeBuilder):
     """ofxtools' markup reader fed one tag at a time, so an error knows where in the text it is."""
 
