@@ -94,7 +94,7 @@ def _day(value: date | str | None) -> int | None:
     return value.day if isinstance(value, date) else date.fromisoformat(str(value)[:10]).day
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen, as matching's records (one per line, read only)
 class Payment:
     """One payment to allocate: to a contract, keyed as `receipt_allocate` would be."""
 

@@ -33,8 +33,12 @@ MAX_CANDIDATES = 10
 MULTIPLES = range(2, 7)
 _TITLES = {"mr", "mrs", "ms", "miss", "dr", "mx", "sir", "prof"}
 
+# The records below are built once or more per statement line, 100,000 times for a large file,
+# and read, never changed: they are not frozen because a frozen dataclass's __init__ costs about
+# twice as much.
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True)
 class Candidate:
     """An account a payment could be for, as the matching needs it."""
 
@@ -46,7 +50,7 @@ class Candidate:
     due_day: int | None  # the day of the month installments fall due, when monthly
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Scored:
     contract_id: int
     account_number: str
@@ -54,7 +58,7 @@ class Scored:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LineFacts:
     """What the matching reads of a statement line."""
 
@@ -67,7 +71,7 @@ class LineFacts:
     numbers: tuple[str, ...] = ()  # the account numbers quoted: see `numbers_named`
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Match:
     status: str  # MATCHED, AMBIGUOUS or UNMATCHED
     contract_id: int | None

@@ -47,6 +47,16 @@ def _tags(ns: str, dotted: str) -> tuple[str, ...]:
     return tags
 
 
+def _text(element: Element, tags: tuple[str, ...]) -> str:
+    """The stripped text at the qualified path `tags` below `element`, or ""."""
+    found: Element | None = element
+    for tag in tags:
+        found = found.find(tag)  # type: ignore[union-attr]
+        if found is None:
+            return ""
+    return (found.text or "").strip()  # type: ignore[union-attr]
+
+
 class _Node:
     """An element, and how to name it in an error: its path from the message is worked out only
     when asked for, as most elements are read and never named."""
@@ -90,12 +100,7 @@ class _Node:
         return node
 
     def text(self, dotted: str) -> str:
-        element: Element | None = self.element
-        for tag in _tags(self.ns, dotted):
-            element = element.find(tag)  # type: ignore[union-attr]
-            if element is None:
-                return ""
-        return (element.text or "").strip()  # type: ignore[union-attr]
+        return _text(self.element, _tags(self.ns, dotted))
 
     def need(self, dotted: str, file: str) -> _Node:
         """The element, which must be there and hold text or elements."""
@@ -371,7 +376,7 @@ def _type_code(entry: _Node) -> str:
     return entry.text("BkTxCd/Prtry/Cd")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built for every entry, read only
 class _Details:
     customer_reference: str
     payer_name: str
@@ -394,14 +399,20 @@ def _transaction_details(details: list[_Node]) -> _Details:
             or tx.text("RltdPties/UltmtDbtr/Pty/Nm")
         )
         return_code = return_code or tx.text("RtrInf/Rsn/Cd") or tx.text("RtrInf/Rsn/Prtry")
-        for information in tx.all("RmtInf"):
+        # Read element by element: the remittance is never named in an error.
+        unstructured, structured, reference = (
+            _tags(tx.ns, name) for name in ("Ustrd", "Strd", "CdtrRefInf/Ref")
+        )
+        for information in tx.element.findall(_tags(tx.ns, "RmtInf")[0]):
             remittance.extend(
-                (node.element.text or "").strip() for node in information.all("Ustrd") if node.element.text
+                (element.text or "").strip()
+                for element in information.findall(unstructured[0])
+                if element.text
             )
-            for structured in information.all("Strd"):
-                reference = structured.text("CdtrRefInf/Ref")
-                if reference:
-                    remittance.append(reference)
+            for element in information.findall(structured[0]):
+                found = _text(element, reference)
+                if found:
+                    remittance.append(found)
     return _Details(
         customer_reference=customer_reference,
         payer_name=payer_name,
