@@ -46,3 +46,16 @@ class ContactNotPermitted(ComplianceError):
     ) -> None:
         super().__init__(message, field=field)
         self.reasons = reasons
+
+
+class InvalidContactPolicy(ComplianceError):
+    """A rule pack with a missing or impossible value (a limit outside 1–99, an unknown country,
+    jurisdiction, portfolio or collector, a vulnerable customer's limit above the standard one)."""
+
+
+class ContactPolicyClash(ComplianceError):
+    """Another rule pack already has this code (field "code") or this scope (field "scope")."""
+
+
+class ContactPolicyNotFound(ComplianceError):
+    """No stored rule pack has this id (field "pk")."""

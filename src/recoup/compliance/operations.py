@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from recoup.access.models import User
 from recoup.access.operations import audit_record
-from recoup.compliance.errors import InvalidAttempt, InvalidOptOut, OptOutNotFound, UnknownChannel
-from recoup.compliance.models import ChannelOptOut, ContactAttempt
+from recoup.compliance.errors import (
+    ContactPolicyClash,
+    ContactPolicyNotFound,
+    InvalidAttempt,
+    InvalidContactPolicy,
+    InvalidOptOut,
+    OptOutNotFound,
+    UnknownChannel,
+)
+from recoup.compliance.models import ChannelOptOut, Collector, ContactAttempt, ContactPolicy
+from recoup.compliance.packs import DEFAULT_PACKS
 from recoup.compliance.rules import CHANNELS, OPT_OUT_CHANNELS
 from recoup.parties.errors import InvalidPhone, PartyNotFound
 from recoup.parties.models import Party
 from recoup.parties.phones import phone_normalise
 from recoup.portfolio.errors import AccountNotFound
-from recoup.portfolio.models import Contract
+from recoup.portfolio.jurisdictions import jurisdiction_valid
+from recoup.portfolio.models import Contract, Product
 
 DIRECTIONS = ("outbound", "inbound")
 MAX_SOURCE = 16
@@ -246,3 +258,249 @@ def opt_out_withdraw(
                 after={"opt_outs": ids, "source": source, "note": note},
             )
     return ended
+
+
+POLICY_COUNTRIES = ("US", "GB")
+POLICY_LIMIT_MAX = 99
+_POLICY_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
+POLICY_NUMBERS = (
+    "window_attempts_max",
+    "window_days",
+    "daily_attempts_max",
+    "conversation_quiet_days",
+    "vulnerable_daily_attempts_max",
+    "vulnerable_window_attempts_max",
+)
+POLICY_FIELDS = (
+    "code",
+    "name",
+    "country",
+    "jurisdiction",
+    "product_code",
+    "collector",
+    "label",
+    *POLICY_NUMBERS,
+)
+
+
+def _policy_number(value: int | str | None, field: str, *, required: bool = True) -> int | None:
+    """A limit as given (a whole number or the text typed): 1 to 99, or None when optional and blank."""
+    if isinstance(value, str):
+        value = value.strip()
+        if value == "":
+            value = None
+        elif not value.isdigit():
+            raise InvalidContactPolicy(
+                f"{field}: enter a whole number from 1 to 99, not {value!r}", field=field
+            )
+        else:
+            value = int(value)
+    if value is None:
+        if required:
+            raise InvalidContactPolicy(f"{field}: enter a whole number from 1 to 99", field=field)
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= POLICY_LIMIT_MAX:
+        raise InvalidContactPolicy(f"{field}: a whole number from 1 to 99, not {value!r}", field=field)
+    return value
+
+
+def _policy_limit(value: int | str | None, field: str) -> int:
+    number = _policy_number(value, field)
+    if number is None:  # _policy_number refuses a blank required limit
+        raise InvalidContactPolicy(f"{field}: enter a whole number from 1 to 99", field=field)
+    return number
+
+
+def _policy_text(value: str, field: str, *, max_length: int) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidContactPolicy(f"{field}: required", field=field)
+    if len(value) > max_length:
+        raise InvalidContactPolicy(f"{field}: at most {max_length} characters", field=field)
+    return value
+
+
+def _scope_words(*, country: str, jurisdiction: str, product_code: str, collector: str) -> str:
+    return (
+        f"{country}, {'jurisdiction ' + jurisdiction if jurisdiction else 'every jurisdiction'}, "
+        f"{'portfolio ' + product_code if product_code else 'every portfolio'}, "
+        f"{'collector ' + collector if collector else 'either collector'}"
+    )
+
+
+def _policy_values(row: ContactPolicy) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in POLICY_FIELDS}
+
+
+def contact_policy_save(
+    *,
+    code: str,
+    name: str,
+    country: str,
+    jurisdiction: str,
+    product_code: str,
+    collector: str,
+    label: str,
+    window_attempts_max: int | str | None,
+    window_days: int | str | None,
+    daily_attempts_max: int | str | None,
+    conversation_quiet_days: int | str | None,
+    vulnerable_daily_attempts_max: int | str | None,
+    vulnerable_window_attempts_max: int | str | None,
+    by: User | None,
+    at: datetime,
+    pk: int | None = None,
+) -> int:
+    """Add a rule pack, or change the stored one `pk`; a pack with a built-in default's code takes
+    that default's place (compliance.queries.policy_for). Limits may be given as the text typed.
+    Audited, one transaction. Returns the row's id.
+
+    Raises InvalidContactPolicy (field: the input at fault), ContactPolicyClash (field "code": the
+    code is taken; field "scope": another pack has this country, jurisdiction, portfolio and
+    collector), ContactPolicyNotFound (field "pk").
+    """
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise InvalidContactPolicy("at: the moment of a change needs a time zone", field="at")
+    code = (code or "").strip().lower()
+    if not _POLICY_CODE.match(code):
+        raise InvalidContactPolicy(
+            "code: 1 to 32 lower-case letters, digits and hyphens, starting with a letter or digit",
+            field="code",
+        )
+    name = _policy_text(name, "name", max_length=200)
+    country = (country or "").strip().upper()
+    if country not in POLICY_COUNTRIES:
+        raise InvalidContactPolicy(f"country: US or GB, not {country!r}", field="country")
+    jurisdiction = (jurisdiction or "").strip().upper()
+    if jurisdiction and not jurisdiction_valid(jurisdiction, country=country):
+        example = "US-MA" if country == "US" else "GB-SCT"
+        raise InvalidContactPolicy(
+            f"jurisdiction: {jurisdiction!r} is not a jurisdiction of {country} (such as {example}); "
+            "leave it blank for every one",
+            field="jurisdiction",
+        )
+    product_code = (product_code or "").strip()
+    if product_code:
+        product_country = Product.objects.filter(code=product_code).values_list("country", flat=True).first()
+        if product_country is None:
+            raise InvalidContactPolicy(
+                f"product_code: no portfolio {product_code!r}; leave it blank for every one",
+                field="product_code",
+            )
+        if product_country != country:
+            raise InvalidContactPolicy(
+                f"product_code: portfolio {product_code!r} is lent in {product_country}, not {country}",
+                field="product_code",
+            )
+    collector = (collector or "").strip()
+    if collector not in ("", *Collector.values):
+        raise InvalidContactPolicy(
+            f"collector: {' or '.join(Collector.values)}, or blank for both; not {collector!r}",
+            field="collector",
+        )
+    label = _policy_text(label, "label", max_length=200)
+    window = _policy_limit(window_attempts_max, "window_attempts_max")
+    days = _policy_limit(window_days, "window_days")
+    daily = _policy_number(daily_attempts_max, "daily_attempts_max", required=False)
+    quiet = _policy_limit(conversation_quiet_days, "conversation_quiet_days")
+    vulnerable_daily = _policy_limit(vulnerable_daily_attempts_max, "vulnerable_daily_attempts_max")
+    vulnerable_window = _policy_limit(vulnerable_window_attempts_max, "vulnerable_window_attempts_max")
+    if vulnerable_window > window:
+        raise InvalidContactPolicy(
+            f"vulnerable_window_attempts_max: {vulnerable_window} is more than the {window} allowed "
+            "any customer; a vulnerable customer's limit may not be more permissive",
+            field="vulnerable_window_attempts_max",
+        )
+    if daily is not None and vulnerable_daily > daily:
+        raise InvalidContactPolicy(
+            f"vulnerable_daily_attempts_max: {vulnerable_daily} is more than the {daily} a day allowed "
+            "any customer; a vulnerable customer's limit may not be more permissive",
+            field="vulnerable_daily_attempts_max",
+        )
+    scope = dict(country=country, jurisdiction=jurisdiction, product_code=product_code, collector=collector)
+    values = dict(
+        code=code,
+        name=name,
+        label=label,
+        **scope,
+        window_attempts_max=window,
+        window_days=days,
+        daily_attempts_max=daily,
+        conversation_quiet_days=quiet,
+        vulnerable_daily_attempts_max=vulnerable_daily,
+        vulnerable_window_attempts_max=vulnerable_window,
+    )
+    with transaction.atomic():
+        row: ContactPolicy | None = None
+        if pk is not None:
+            row = ContactPolicy.objects.select_for_update().filter(pk=pk).first()
+            if row is None:
+                raise ContactPolicyNotFound(f"pk: no contact policy {pk}", field="pk")
+        others = ContactPolicy.objects.exclude(pk=pk) if pk is not None else ContactPolicy.objects.all()
+        if others.filter(code=code).exists():
+            raise ContactPolicyClash(f"code: another pack has the code {code!r}", field="code")
+        same_scope = others.filter(**scope).values_list("code", flat=True).first()
+        if same_scope is None:
+            stored = set(others.values_list("code", flat=True))
+            same_scope = next(
+                (
+                    pack.policy.code
+                    for pack in DEFAULT_PACKS
+                    if pack.policy.code not in stored
+                    and pack.policy.code != code
+                    and (pack.country, pack.jurisdiction, pack.product_code, pack.collector)
+                    == (country, jurisdiction, product_code, collector)
+                ),
+                None,
+            )
+        if same_scope is not None:
+            raise ContactPolicyClash(
+                f"scope: pack {same_scope!r} already covers {_scope_words(**scope)}; change that one instead",
+                field="scope",
+            )
+        before = _policy_values(row) if row is not None else None
+        try:
+            with transaction.atomic():
+                if row is None:
+                    row = ContactPolicy.objects.create(**values)
+                else:
+                    for key, value in values.items():
+                        setattr(row, key, value)
+                    row.save()
+        except IntegrityError:
+            raise ContactPolicyClash(
+                f"scope: another pack was saved with the code {code!r} or for {_scope_words(**scope)}",
+                field="scope",
+            ) from None
+        audit_record(
+            actor=by,
+            action="compliance.contact_policy_saved",
+            object_type="contact_policy",
+            object_id=row.pk,
+            at=at,
+            before=before,
+            after=_policy_values(row),
+        )
+    return row.pk
+
+
+def contact_policy_delete(*, pk: int, by: User | None, at: datetime) -> str:
+    """Remove a stored rule pack; when it had a built-in default's code, that default applies again.
+    Audited. Returns the pack's code. Raises ContactPolicyNotFound (field "pk")."""
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise InvalidContactPolicy("at: the moment of a change needs a time zone", field="at")
+    with transaction.atomic():
+        row = ContactPolicy.objects.select_for_update().filter(pk=pk).first()
+        if row is None:
+            raise ContactPolicyNotFound(f"pk: no contact policy {pk}", field="pk")
+        before = _policy_values(row)
+        row.delete()
+        audit_record(
+            actor=by,
+            action="compliance.contact_policy_deleted",
+            object_type="contact_policy",
+            object_id=pk,
+            at=at,
+            before=before,
+        )
+    return str(before["code"])

@@ -285,3 +285,76 @@ def opt_outs_in_force(*, party_id: int, at: datetime) -> list[OptOutView]:
         Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=at), party_id=party_id, at__lte=at
     ).order_by("-at", "-pk")
     return [OptOutView(id=o.pk, channel=o.channel, address=o.address, at=o.at, source=o.source) for o in rows]
+
+
+@dataclass(frozen=True)
+class PackView:
+    """A rule pack as the settings page shows it: a stored row (`pk`) or a built-in default no row
+    replaces (`pk` None). `built_in`: its code is a default's; `changed`: a row holds a default's code
+    with a scope or numbers different from the default's."""
+
+    pk: int | None
+    code: str
+    name: str
+    country: str
+    jurisdiction: str
+    product_code: str
+    collector: str
+    label: str
+    window_attempts_max: int
+    window_days: int
+    daily_attempts_max: int | None
+    conversation_quiet_days: int
+    vulnerable_daily_attempts_max: int
+    vulnerable_window_attempts_max: int
+    built_in: bool
+    changed: bool
+
+
+def _pack_view(pack: Pack, *, pk: int | None, default: Pack | None) -> PackView:
+    p = pack.policy
+    return PackView(
+        pk=pk,
+        code=p.code,
+        name=p.name,
+        country=pack.country,
+        jurisdiction=pack.jurisdiction,
+        product_code=pack.product_code,
+        collector=pack.collector,
+        label=p.label,
+        window_attempts_max=p.window_attempts_max,
+        window_days=p.window_days,
+        daily_attempts_max=p.daily_attempts_max,
+        conversation_quiet_days=p.conversation_quiet_days,
+        vulnerable_daily_attempts_max=p.vulnerable_daily_attempts_max,
+        vulnerable_window_attempts_max=p.vulnerable_window_attempts_max,
+        built_in=default is not None,
+        changed=default is not None and pk is not None and pack != default,
+    )
+
+
+def contact_policies() -> list[PackView]:
+    """Every rule pack the gate may apply: the stored rows and the built-in defaults no row replaces,
+    by country, then from the broadest scope to the narrowest, then by code."""
+    defaults = {pack.policy.code: pack for pack in DEFAULT_PACKS}
+    views = [
+        _pack_view(_pack(row), pk=row.pk, default=defaults.get(row.code))
+        for row in ContactPolicy.objects.order_by("pk")
+    ]
+    stored = {view.code for view in views}
+    views += [
+        _pack_view(pack, pk=None, default=pack) for code, pack in defaults.items() if code not in stored
+    ]
+    return sorted(
+        views,
+        key=lambda v: (
+            v.country,
+            (bool(v.product_code), bool(v.jurisdiction), bool(v.collector)),
+            v.code,
+        ),
+    )
+
+
+def contact_policy_of(*, code: str) -> PackView | None:
+    """The pack with this code as contact_policies shows it, or None."""
+    return next((view for view in contact_policies() if view.code == code), None)
