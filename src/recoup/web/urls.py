@@ -7,6 +7,7 @@ from recoup.web import (
     cash_reconciliation,
     cash_unapplied,
     comms,
+    contact_policies,
     contacts,
     escalations,
     inbox,
@@ -52,4 +53,5 @@ urlpatterns += (
     + cash_reconciliation.urlpatterns
     + payments.urlpatterns
     + mandates.urlpatterns
+    + contact_policies.urlpatterns
 )
