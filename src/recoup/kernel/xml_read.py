@@ -33,7 +33,7 @@ def _prolog_read(*_: object) -> NoReturn:
     raise _PrologRead
 
 
-def xml_read(data: bytes) -> Element:
+def xml_read(data: bytes | str) -> Element:
     """The document's root element.
 
     Raises UnsafeXml for a DTD; xml.etree.ElementTree.ParseError (with its position) for XML that
