@@ -109,8 +109,11 @@ def notices_record(*, as_of: date, at: datetime) -> dict[str, int]:
         selected = batch.notices_select(cursor, connection.vendor, as_of, since=since)
         recorded = _selected_record(selected, as_of=as_of, at=at)
         in_arrears = ArrearsState.objects.filter(contract_id=OuterRef("contract_id"), arrears_minor__gt=0)
+        # Those recorded just now are of accounts in arrears tonight: only older ones are checked.
+        # (A first close records tens of thousands, and probing the state once for each, in the
+        # transaction that has rewritten every state row many times over, took minutes.)
         cancelled = Notice.objects.filter(
-            ~Exists(in_arrears), status=NoticeStatus.DUE, by_rule=True, kind__in=_NIGHTLY
+            ~Exists(in_arrears), status=NoticeStatus.DUE, by_rule=True, kind__in=_NIGHTLY, created_at__lt=at
         )
         cancelled_count = cancelled.update(
             status=NoticeStatus.CANCELLED,

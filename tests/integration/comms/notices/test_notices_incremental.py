@@ -84,3 +84,18 @@ def test_a_notice_a_person_cancelled_is_not_raised_again_until_the_arrears_chang
     assert selected(date(2026, 4, 15), date(2026, 4, 14)) == []
     assert ArrearsState.objects.get(contract_id=loan.contract_id).changed_date == date(2026, 3, 15)
     assert selected(date(2026, 4, 15), None) == [(loan.contract_id, "uk.arrears_s86b", False)]
+
+
+def test_a_due_notice_of_an_account_that_caught_up_is_cancelled_the_next_night():
+    behind, caught_up = account("GB-ENG"), account("GB-ENG")
+    for loan in (behind, caught_up):
+        in_arrears(loan, oldest_unpaid=date(2026, 3, 15), arrears_minor=60_000)
+    notices_record(as_of=date(2026, 4, 14), at=datetime(2026, 4, 14, 23, tzinfo=UTC))
+    assert Notice.objects.filter(status="due").count() == 2
+
+    in_arrears(caught_up, oldest_unpaid=None, arrears_minor=0, on=date(2026, 4, 15))
+    counts = notices_record(as_of=date(2026, 4, 15), at=datetime(2026, 4, 15, 23, tzinfo=UTC))
+
+    assert counts["cancelled"] == 1
+    assert Notice.objects.get(contract_id=caught_up.contract_id).status == "cancelled"
+    assert Notice.objects.get(contract_id=behind.contract_id).status == "due"
