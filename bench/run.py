@@ -85,9 +85,14 @@ def database(kind: str, size: int) -> tuple[dict[str, str], Path | None]:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         env["DATABASE_URL"] = f"sqlite:///{path}"
         return env, None
-    # Durable, as in production (the test clusters run without fsync), with memory to match the book.
-    env["RECOUP_PG_OPTIONS"] = PG_OPTIONS
     cluster = DATA / f"pg-{size}"
+    return postgres_start(env, cluster), cluster
+
+
+def postgres_start(env: dict[str, str], cluster: Path) -> dict[str, str]:
+    """Start a throwaway cluster in `cluster`; returns `env` with its DATABASE_URL."""
+    # Durable, as in production (the test clusters run without fsync), with memory to match the book.
+    env = {**env, "RECOUP_PG_OPTIONS": PG_OPTIONS}
     cluster.mkdir(parents=True, exist_ok=True)
     url = subprocess.run(
         [str(ROOT / "scripts" / "postgres-cluster"), "start", str(cluster)],
@@ -96,8 +101,7 @@ def database(kind: str, size: int) -> tuple[dict[str, str], Path | None]:
         text=True,
         check=True,
     ).stdout.strip()
-    env["DATABASE_URL"] = url
-    return env, cluster
+    return {**env, "DATABASE_URL": url}
 
 
 def machine() -> str:

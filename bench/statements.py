@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import DATA, PG_OPTIONS, PYTHON, RECOUP, ROOT, machine, timed
+from run import DATA, PYTHON, RECOUP, ROOT, machine, postgres_start, timed
 
 LINES = int(os.environ.get("BENCH_STATEMENT_LINES", "100000"))
 AS_OF = date.fromisoformat(os.environ.get("BENCH_AS_OF", "2025-06-10"))
@@ -46,16 +46,8 @@ def main() -> int:
     cluster = None
     rows: list[list[str]] = []
     if "DATABASE_URL" not in os.environ:
-        env["RECOUP_PG_OPTIONS"] = PG_OPTIONS
         cluster = DATA / f"pg-statements-{LINES}"
-        cluster.mkdir(parents=True, exist_ok=True)
-        env["DATABASE_URL"] = subprocess.run(
-            [str(ROOT / "scripts" / "postgres-cluster"), "start", str(cluster)],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
+        env = postgres_start(env, cluster)
     try:
         if cluster is not None:
             subprocess.run([RECOUP, "migrate", "--no-input", "-v", "0"], env=env, check=True)
