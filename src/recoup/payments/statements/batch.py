@@ -15,11 +15,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import polars as pl
 from django.db import connection
@@ -31,8 +30,6 @@ from recoup.ledger.operations import COMPONENT_OF_ACCOUNT, DUE_ACCOUNTS
 from recoup.ledger.reasons import ReasonCode
 from recoup.ledger.waterfall import DueItem, WaterfallPolicy, allocate
 from recoup.payments.statements.matching import Candidate, name_key
-
-T = TypeVar("T")
 
 # The latest schedule version gives the installment and the due day the matching scores against.
 _CANDIDATE_SELECT = (
@@ -116,34 +113,25 @@ class _Book:
     due: dict[tuple[str, int | None], int]
 
 
-def receipts_allocate_bulk(
-    *, payments: Sequence[Payment], at: datetime, meanwhile: Callable[[dict[str, int]], T]
-) -> tuple[dict[str, int], T]:
-    """Allocate every payment through its book's waterfall, in the order given.
-
-    Returns the receipt id of each idempotency key, and what `meanwhile` returned: it is called with
-    those ids in a second thread while the database writes the journal, so Python work that needs
-    only the ids is done in time that would otherwise be spent waiting (it must not use the
-    database). Every contract must have a book in the payment's currency (the matching makes sure
-    of it); a key already used raises the database's IntegrityError.
+def receipts_allocate_bulk(*, payments: Sequence[Payment], at: datetime) -> dict[str, int]:
+    """Allocate every payment through its book's waterfall, in the order given; returns the receipt
+    id of each idempotency key. Every contract must have a book in the payment's currency (the
+    matching makes sure of it); a key already used raises the database's IntegrityError.
     """
     if not payments:
-        return {}, meanwhile({})
+        return {}
     vendor = connection.vendor
     with connection.cursor() as cursor:
         books = _books_read(cursor, vendor, {p.contract_id for p in payments})
         receipts, entries, postings = _allocations(payments, books, at)
-        _receipts_write(cursor, vendor, receipts, at)
-        ids = _receipt_ids(cursor, vendor, receipts)
+        ids = _receipts_write(cursor, vendor, receipts, at)
     entries = entries.with_columns(
         pl.col("idempotency_key").str.strip_prefix("receipt:").replace_strict(ids).alias("receipt_id"),
         reason_code=pl.lit(str(ReasonCode.RECEIPT_ALLOCATED)),
     )
     entries = entries.with_columns(_fingerprints(entries, postings))
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        alongside = pool.submit(meanwhile, ids)
-        ledger_batch.entries_post_bulk(entries=entries, postings=postings, at=at)
-        return ids, alongside.result()
+    ledger_batch.entries_post_bulk(entries=entries, postings=postings, at=at)
+    return ids
 
 
 def _books_read(cursor: Any, vendor: str, contract_ids: set[int]) -> dict[int, _Book]:
@@ -280,23 +268,16 @@ def _allocations(
     return receipt_frame, entry_frame, posting_frame
 
 
-def _receipts_write(cursor: Any, vendor: str, receipts: pl.DataFrame, at: datetime) -> None:
+def _receipts_write(cursor: Any, vendor: str, receipts: pl.DataFrame, at: datetime) -> dict[str, int]:
+    """Insert the receipts; returns the id each idempotency key was given."""
     bulk.temp_table_load(cursor, vendor, "stmt_receipts", receipts)
     cursor.execute(
         "INSERT INTO ledger_receipt (book_id, sequence, amount_minor, currency, received_date, reference, "
         "idempotency_key, status, allocated_at, reversal_reason) SELECT book_id, sequence, amount_minor, "
-        "currency, received_date, reference, idempotency_key, 'allocated', %s, '' FROM stmt_receipts",
+        "currency, received_date, reference, idempotency_key, 'allocated', %s, '' FROM stmt_receipts "
+        "RETURNING idempotency_key, id",
         # Raw SQL skips the ORM's conversion: SQLite would keep the caller's offset in the text.
         [at.astimezone(UTC)],
-    )
-
-
-def _receipt_ids(cursor: Any, vendor: str, receipts: pl.DataFrame) -> dict[str, int]:
-    if vendor == "postgresql":
-        cursor.execute("CREATE UNIQUE INDEX stmt_receipts_key ON stmt_receipts (idempotency_key)")
-    cursor.execute(
-        "SELECT r.idempotency_key, r.id FROM ledger_receipt r "
-        "WHERE r.idempotency_key IN (SELECT idempotency_key FROM stmt_receipts)"
     )
     ids = {key: int(pk) for key, pk in cursor.fetchall()}
     cursor.execute("DROP TABLE stmt_receipts")

@@ -338,10 +338,8 @@ def _lines_post(statements: list[tuple[Statement, tuple[ParsedLine, ...]]], *, a
         and (match := matches[place]).status == matching.MATCHED
         and match.contract_id is not None
     ]
-    # The lines' rows are built while the database writes the journal.
-    _, rows = batch.receipts_allocate_bulk(
-        payments=payments, at=at, meanwhile=lambda receipt_ids: _line_rows(statements, matches, receipt_ids)
-    )
+    receipt_ids = batch.receipts_allocate_bulk(payments=payments, at=at)
+    rows = _line_rows(statements, matches, receipt_ids)
     with connection.cursor() as cursor:
         bulk.frame_insert(cursor, connection.vendor, LINE_TABLE, rows)
     matched = sum(1 for match in matches.values() if match.status == matching.MATCHED)
