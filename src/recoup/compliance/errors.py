@@ -59,3 +59,21 @@ class ContactPolicyClash(ComplianceError):
 
 class ContactPolicyNotFound(ComplianceError):
     """No stored rule pack has this id (field "pk")."""
+
+
+class InvalidCourtOrder(ComplianceError):
+    """A court order with a missing or impossible value (an unknown kind, a blank court or reference,
+    a grant after the moment it is recorded, an expiry before the grant, a kind not of the account's
+    country, a revocation without a reason or of an order already revoked)."""
+
+
+class CourtOrderClash(ComplianceError):
+    """The account already has this order in force on record (field "reference")."""
+
+
+class CourtOrderNotFound(ComplianceError):
+    """No court order of this account has this id (field "court_order_id")."""
+
+
+class CourtOrderNotAllowed(ComplianceError):
+    """The user's role may not record or revoke court orders (field "by")."""

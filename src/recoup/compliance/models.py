@@ -1,8 +1,10 @@
-"""The contact gate's tables: the rule packs, every contact attempt, and channel opt-outs.
+"""The contact gate's tables: the rule packs, every contact attempt, channel opt-outs, and the court
+orders that lift a bar on repossession.
 
-Attempts and opt-outs are history: never edited or deleted.
+Attempts, opt-outs and court orders are history: never edited or deleted.
 """
 
+from django.conf import settings
 from django.db import models
 
 CHANNELS = ["call", "sms", "email", "letter"]
@@ -109,4 +111,68 @@ class ChannelOptOut(models.Model):
                 name="channel_opt_out_channel", condition=models.Q(channel__in=["sms", "email"])
             ),
             models.CheckConstraint(name="channel_opt_out_source", condition=models.Q(source__gt="")),
+        ]
+
+
+class CourtOrderKind(models.TextChoices):
+    SCRA_REPOSSESSION = "scra_repossession", "Court order under 50 U.S.C. § 3952 permitting repossession"
+    STAY_RELIEF = "stay_relief", "Relief from the automatic stay (11 U.S.C. § 362(d))"
+
+
+class CourtOrder(models.Model):
+    """A court's order on an account lifting a bar on repossession, as a person recorded it.
+
+    In force from `granted_date` up to and including `expiry_date` (none: no end). Never deleted: an
+    order recorded by mistake is revoked (`revoked_at`, `revoked_by`, `revoked_reason`) and is then
+    never in force.
+    """
+
+    contract = models.ForeignKey(
+        "portfolio.Contract", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    kind = models.CharField(max_length=32, choices=CourtOrderKind.choices)
+    court = models.CharField(max_length=200)
+    reference = models.CharField(max_length=100)
+    granted_date = models.DateField()
+    expiry_date = models.DateField(null=True, blank=True)
+    conditions = models.CharField(max_length=1000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    recorded_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    revoked_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["contract", "granted_date"], name="court_order_account")]
+        constraints = [
+            models.CheckConstraint(
+                name="court_order_kind", condition=models.Q(kind__in=CourtOrderKind.values)
+            ),
+            models.CheckConstraint(name="court_order_court", condition=models.Q(court__gt="")),
+            models.CheckConstraint(name="court_order_reference", condition=models.Q(reference__gt="")),
+            models.CheckConstraint(
+                name="court_order_expiry_after_grant",
+                condition=models.Q(expiry_date__isnull=True)
+                | models.Q(expiry_date__gte=models.F("granted_date")),
+            ),
+            models.CheckConstraint(
+                name="court_order_revocation_whole",
+                condition=models.Q(revoked_at__isnull=True, revoked_by__isnull=True, revoked_reason="")
+                | models.Q(revoked_at__isnull=False, revoked_reason__gt=""),
+            ),
+            # The same order is recorded once; once revoked it may be recorded again, corrected.
+            models.UniqueConstraint(
+                fields=["contract", "kind", "reference"],
+                name="court_order_once",
+                condition=models.Q(revoked_at__isnull=True),
+            ),
         ]

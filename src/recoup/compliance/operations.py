@@ -1,27 +1,39 @@
-"""Writes of the contact gate: the attempts it counts and the opt-outs it honours."""
+"""Writes of the contact gate: the attempts it counts and the opt-outs it honours; and the court
+orders that lift a bar on repossession."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from recoup.access.models import User
+from recoup.access.models import Role, User
 from recoup.access.operations import audit_record
 from recoup.compliance.errors import (
     ContactPolicyClash,
     ContactPolicyNotFound,
+    CourtOrderClash,
+    CourtOrderNotAllowed,
+    CourtOrderNotFound,
     InvalidAttempt,
     InvalidContactPolicy,
+    InvalidCourtOrder,
     InvalidOptOut,
     OptOutNotFound,
     UnknownChannel,
 )
-from recoup.compliance.models import ChannelOptOut, Collector, ContactAttempt, ContactPolicy
+from recoup.compliance.models import (
+    ChannelOptOut,
+    Collector,
+    ContactAttempt,
+    ContactPolicy,
+    CourtOrder,
+    CourtOrderKind,
+)
 from recoup.compliance.packs import DEFAULT_PACKS
 from recoup.compliance.rules import CHANNELS, OPT_OUT_CHANNELS
 from recoup.parties.errors import InvalidPhone, PartyNotFound
@@ -504,3 +516,187 @@ def contact_policy_delete(*, pk: int, by: User | None, at: datetime) -> str:
             before=before,
         )
     return str(before["code"])
+
+
+# Recording a court order lets a vehicle be repossessed: a team leader's call or above.
+MAY_RECORD_COURT_ORDERS = frozenset({Role.TEAM_LEADER, Role.HEAD_OF_CREDIT, Role.ADMINISTRATOR})
+# Both kinds are US law: SCRA (50 U.S.C. § 3952) and the Bankruptcy Code (11 U.S.C. § 362(d)).
+COURT_ORDER_COUNTRIES = {CourtOrderKind.SCRA_REPOSSESSION: "US", CourtOrderKind.STAY_RELIEF: "US"}
+COURT_ORDER_TEXT_MAX = {"court": 200, "reference": 100, "conditions": 1000, "reason": 500}
+
+
+def court_order_may_record(user: Any) -> bool:
+    """Whether this user may record and revoke court orders: team leaders, the head of credit and
+    administrators."""
+    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", None) in (
+        MAY_RECORD_COURT_ORDERS
+    )
+
+
+def _court_order_by(by: User) -> None:
+    if not court_order_may_record(by):
+        raise CourtOrderNotAllowed(
+            "by: only a team leader, the head of credit or an administrator may record or revoke "
+            "court orders",
+            field="by",
+        )
+
+
+def _court_order_text(value: str, field: str, *, required: bool) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise InvalidCourtOrder(f"{field}: required", field=field)
+    if len(value) > COURT_ORDER_TEXT_MAX[field]:
+        raise InvalidCourtOrder(f"{field}: at most {COURT_ORDER_TEXT_MAX[field]} characters", field=field)
+    return value
+
+
+def _court_order_values(order: CourtOrder) -> dict[str, Any]:
+    return {
+        "kind": order.kind,
+        "court": order.court,
+        "reference": order.reference,
+        "granted_date": order.granted_date.isoformat(),
+        "expiry_date": order.expiry_date.isoformat() if order.expiry_date is not None else None,
+        "conditions": order.conditions,
+        "revoked_at": order.revoked_at.isoformat() if order.revoked_at is not None else None,
+        "revoked_reason": order.revoked_reason,
+    }
+
+
+def court_order_record(
+    *,
+    account_number: str,
+    kind: str,
+    court: str,
+    reference: str,
+    granted_date: date,
+    expiry_date: date | None = None,
+    conditions: str = "",
+    by: User,
+    at: datetime,
+) -> int:
+    """Record a court's order lifting a bar on repossession: "scra_repossession" (50 U.S.C. § 3952)
+    or "stay_relief" (relief from the automatic stay, 11 U.S.C. § 362(d)). It is in force from
+    `granted_date` up to and including `expiry_date` (none: no end); compliance.rules.repossession_decide
+    weighs it. Audited, one transaction. Returns the order's id.
+
+    Raises CourtOrderNotAllowed (field "by"), AccountNotFound (field "account_number"),
+    InvalidCourtOrder (field "kind": unknown, or not law of the account's country; "court",
+    "reference", "conditions": blank or too long; "granted_date": after `at`; "expiry_date": before
+    the grant; "at": naive), CourtOrderClash (field "reference": this order is already on record).
+    """
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise InvalidCourtOrder("at: the moment of recording needs a time zone", field="at")
+    _court_order_by(by)
+    if kind not in CourtOrderKind.values:
+        raise InvalidCourtOrder(
+            f"kind: {kind!r} is not one of {', '.join(CourtOrderKind.values)}", field="kind"
+        )
+    court = _court_order_text(court, "court", required=True)
+    reference = _court_order_text(reference, "reference", required=True)
+    conditions = _court_order_text(conditions, "conditions", required=False)
+    if granted_date > at.date():
+        raise InvalidCourtOrder(
+            f"granted_date: {granted_date.isoformat()} is after today ({at.date().isoformat()}); "
+            "record an order once it is granted",
+            field="granted_date",
+        )
+    if expiry_date is not None and expiry_date < granted_date:
+        raise InvalidCourtOrder(
+            f"expiry_date: {expiry_date.isoformat()} is before the order was granted "
+            f"({granted_date.isoformat()})",
+            field="expiry_date",
+        )
+    number = account_number.strip()
+    contract = Contract.objects.filter(account_number=number).only("pk", "country").first()
+    if contract is None:
+        raise AccountNotFound(f"account_number: no account {number!r}", field="account_number")
+    country = COURT_ORDER_COUNTRIES[CourtOrderKind(kind)]
+    if contract.country != country:
+        raise InvalidCourtOrder(
+            f"kind: {CourtOrderKind(kind).label} is {country} law; account {number} is a "
+            f"{contract.country} account",
+            field="kind",
+        )
+    with transaction.atomic():
+        if CourtOrder.objects.filter(
+            contract_id=contract.pk, kind=kind, reference=reference, revoked_at__isnull=True
+        ).exists():
+            raise CourtOrderClash(
+                f"reference: order {reference} is already on record for this account; revoke it to "
+                "record it again",
+                field="reference",
+            )
+        try:
+            with transaction.atomic():
+                order = CourtOrder.objects.create(
+                    contract_id=contract.pk,
+                    kind=kind,
+                    court=court,
+                    reference=reference,
+                    granted_date=granted_date,
+                    expiry_date=expiry_date,
+                    conditions=conditions,
+                    recorded_by=by,
+                    recorded_at=at,
+                )
+        except IntegrityError:
+            raise CourtOrderClash(
+                f"reference: order {reference} was recorded for this account at the same time",
+                field="reference",
+            ) from None
+        audit_record(
+            actor=by,
+            action="compliance.court_order_recorded",
+            object_type="court_order",
+            object_id=order.pk,
+            at=at,
+            after={"account_number": number, **_court_order_values(order)},
+        )
+    return order.pk
+
+
+def court_order_revoke(
+    *, account_number: str, court_order_id: int, reason: str, by: User, at: datetime
+) -> None:
+    """Revoke an order recorded by mistake: it stays on record and is never in force again. Audited,
+    one transaction.
+
+    Raises CourtOrderNotAllowed (field "by"), CourtOrderNotFound (field "court_order_id": none of
+    this account), InvalidCourtOrder (field "reason": blank or too long; "court_order_id": already
+    revoked; "at": naive).
+    """
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise InvalidCourtOrder("at: the moment of revoking needs a time zone", field="at")
+    _court_order_by(by)
+    reason = _court_order_text(reason, "reason", required=True)
+    with transaction.atomic():
+        order = (
+            CourtOrder.objects.select_for_update()
+            .filter(pk=court_order_id, contract__account_number=account_number.strip())
+            .first()
+        )
+        if order is None:
+            raise CourtOrderNotFound(
+                f"court_order_id: account {account_number.strip()} has no court order {court_order_id}",
+                field="court_order_id",
+            )
+        if order.revoked_at is not None:
+            raise InvalidCourtOrder(
+                f"court_order_id: order {order.reference} was already revoked on "
+                f"{order.revoked_at.date().isoformat()}",
+                field="court_order_id",
+            )
+        before = _court_order_values(order)
+        order.revoked_at, order.revoked_by, order.revoked_reason = at, by, reason
+        order.save(update_fields=["revoked_at", "revoked_by", "revoked_reason"])
+        audit_record(
+            actor=by,
+            action="compliance.court_order_revoked",
+            object_type="court_order",
+            object_id=order.pk,
+            at=at,
+            before=before,
+            after=_court_order_values(order),
+        )

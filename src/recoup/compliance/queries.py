@@ -1,5 +1,5 @@
 """The contact gate: may we contact this customer, on this channel, at this moment, about this
-account? And may the vehicle be repossessed on this day?
+account? And may the vehicle be repossessed on this day, given the court orders on record?
 
 One decision per call, read with a handful of index seeks: the contract, the customer (addresses,
 phones, emails, flags), the account's calls in the policy's window, the customer's opt-outs and the
@@ -13,10 +13,18 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Q
 
+from recoup.compliance import rules
 from recoup.compliance.calling_hours import JURISDICTION_ZONE_SETS
 from recoup.compliance.errors import PolicyNotFound, UnknownChannel, UnknownPurpose
 from recoup.compliance.frequency import Call, Policy
-from recoup.compliance.models import ChannelOptOut, Collector, ContactAttempt, ContactPolicy
+from recoup.compliance.models import (
+    ChannelOptOut,
+    Collector,
+    ContactAttempt,
+    ContactPolicy,
+    CourtOrder,
+    CourtOrderKind,
+)
 from recoup.compliance.packs import DEFAULT_PACKS, Pack
 from recoup.compliance.rules import (
     CHANNELS,
@@ -38,8 +46,12 @@ from recoup.portfolio.errors import AccountNotFound
 from recoup.portfolio.models import Contract
 
 __all__ = [
+    "CourtOrderView",
     "Permission",
+    "RepossessionView",
     "account_contact_permission",
+    "account_repossession",
+    "account_repossession_permission",
     "contact_permission",
     "policy_for",
     "repossession_permission",
@@ -237,17 +249,51 @@ def _decide(account: _Account, *, channel: str, at: datetime, purpose: str) -> P
 
 
 def repossession_permission(*, contract_id: int, on_date: date) -> Permission:
-    """Whether the account's vehicle may be repossessed on `on_date` without a court order.
+    """Whether the account's vehicle may be repossessed on `on_date`.
 
     Refused while the customer is in bankruptcy (automatic stay) or Breathing Space, and under
     SCRA (50 U.S.C. § 3952) when the customer is in military service and both the contract and a
     payment (a deposit at signing counts) came before the service began. The service start date is
     the first ISO date written in the military flag's detail ("active duty from 2025-06-01"),
-    else the day the flag was set.
+    else the day the flag was set. A court order in force that day lifts the SCRA bar
+    ("scra_repossession") or the stay ("stay_relief"); see compliance.rules.repossession_decide.
 
     Raises AccountNotFound (field "contract_id").
     """
     account = _account(contract_id=contract_id)
+    return _repossession_decide(account, on_date, _orders(account.contract_id))
+
+
+def account_repossession_permission(*, account_number: str, on_date: date) -> Permission:
+    """repossession_permission for an account known by its number (the CLI and the API).
+
+    Raises AccountNotFound (field "account_number").
+    """
+    account = _account(account_number=account_number)
+    return _repossession_decide(account, on_date, _orders(account.contract_id))
+
+
+def _orders(contract_id: int) -> list[CourtOrder]:
+    return list(
+        CourtOrder.objects.filter(contract_id=contract_id)
+        .select_related("recorded_by", "revoked_by")
+        .order_by("-granted_date", "-pk")
+    )
+
+
+def _order(row: CourtOrder) -> rules.CourtOrder:
+    return rules.CourtOrder(
+        kind=row.kind,
+        court=row.court,
+        reference=row.reference,
+        granted_date=row.granted_date,
+        expiry_date=row.expiry_date,
+        conditions=row.conditions,
+        revoked=row.revoked_at is not None,
+    )
+
+
+def _repossession_decide(account: _Account, on_date: date, orders: list[CourtOrder]) -> Permission:
     view = party_views([account.customer_id]).get(account.customer_id)
     flags = _flags(view.flags, on_date) if view is not None else ()
     try:
@@ -262,6 +308,102 @@ def repossession_permission(*, contract_id: int, on_date: date) -> Permission:
         origination_date=account.origination_date,
         first_payment_date=min(paid_dates, default=None),
         us=account.country != "GB",
+        on_date=on_date,
+        orders=[_order(row) for row in orders],
+    )
+
+
+COURT_ORDER_STATES = {
+    "in_force": "In force",
+    "not_yet": "Not yet in force",
+    "expired": "Expired",
+    "revoked": "Revoked",
+}
+
+
+@dataclass(frozen=True)
+class CourtOrderView:
+    """A court order as the account's repossession panel and the API show it; `state` on the day
+    asked about: "in_force", "not_yet", "expired" or "revoked"."""
+
+    id: int
+    kind: str
+    kind_label: str
+    court: str
+    reference: str
+    granted_date: date
+    expiry_date: date | None
+    conditions: str
+    recorded_by: str
+    recorded_at: datetime
+    revoked_at: datetime | None
+    revoked_by: str
+    revoked_reason: str
+    state: str
+    state_label: str
+
+
+@dataclass(frozen=True)
+class RepossessionView:
+    """May the account's vehicle be repossessed on `on_date`, and the court orders on record, the
+    latest granted first."""
+
+    account_number: str
+    country: str
+    on_date: date
+    permission: Permission
+    orders: tuple[CourtOrderView, ...]
+
+
+def _user_name(user: object | None) -> str:
+    if user is None:
+        return ""
+    full_name = getattr(user, "get_full_name", lambda: "")()
+    return str(full_name or getattr(user, "username", ""))
+
+
+def court_order_view(row: CourtOrder, on_date: date) -> CourtOrderView:
+    order = _order(row)
+    if order.revoked:
+        state = "revoked"
+    elif order.in_force_on(on_date):
+        state = "in_force"
+    elif on_date < order.granted_date:
+        state = "not_yet"
+    else:
+        state = "expired"
+    return CourtOrderView(
+        id=row.pk,
+        kind=row.kind,
+        kind_label=CourtOrderKind(row.kind).label,
+        court=row.court,
+        reference=row.reference,
+        granted_date=row.granted_date,
+        expiry_date=row.expiry_date,
+        conditions=row.conditions,
+        recorded_by=_user_name(row.recorded_by),
+        recorded_at=row.recorded_at,
+        revoked_at=row.revoked_at,
+        revoked_by=_user_name(row.revoked_by),
+        revoked_reason=row.revoked_reason,
+        state=state,
+        state_label=COURT_ORDER_STATES[state],
+    )
+
+
+def account_repossession(*, account_number: str, on_date: date) -> RepossessionView:
+    """The repossession decision for `on_date` with every court order on record, as one read.
+
+    Raises AccountNotFound (field "account_number").
+    """
+    account = _account(account_number=account_number)
+    orders = _orders(account.contract_id)
+    return RepossessionView(
+        account_number=account_number.strip(),
+        country=account.country,
+        on_date=on_date,
+        permission=_repossession_decide(account, on_date, orders),
+        orders=tuple(court_order_view(row, on_date) for row in orders),
     )
 
 

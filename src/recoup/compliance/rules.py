@@ -56,9 +56,11 @@ OPT_OUT_CHANNELS = ("sms", "email")
 
 __all__ = [
     "CHANNELS",
+    "COURT_ORDER_KINDS",
     "OPT_OUT_CHANNELS",
     "PURPOSES",
     "Call",
+    "CourtOrder",
     "Customer",
     "Flag",
     "Number",
@@ -87,6 +89,37 @@ class Flag:
     detail: str
     set_date: date
     until_date: date | None = None
+
+
+@dataclass(frozen=True)
+class CourtOrder:
+    """A court's order on the account that lifts a bar on repossession (compliance.CourtOrder).
+
+    `kind`: "scra_repossession" (50 U.S.C. § 3952) or "stay_relief" (11 U.S.C. § 362(d)). In force
+    from `granted_date` up to and including `expiry_date` (None: no end); a `revoked` order was
+    recorded by mistake and is never in force.
+    """
+
+    kind: str
+    court: str
+    reference: str
+    granted_date: date
+    expiry_date: date | None = None
+    conditions: str = ""
+    revoked: bool = False
+
+    def in_force_on(self, on_date: date) -> bool:
+        return (
+            not self.revoked
+            and self.granted_date <= on_date
+            and (self.expiry_date is None or on_date <= self.expiry_date)
+        )
+
+
+COURT_ORDER_KINDS = {
+    "scra_repossession": "Court order under 50 U.S.C. § 3952 permitting repossession",
+    "stay_relief": "Relief from the automatic stay (11 U.S.C. § 362(d))",
+}
 
 
 @dataclass(frozen=True)
@@ -308,38 +341,91 @@ def service_start_date(flag: Flag) -> date:
 
 
 def repossession_decide(
-    *, flags: Sequence[Flag], origination_date: date, first_payment_date: date | None, us: bool
+    *,
+    flags: Sequence[Flag],
+    origination_date: date,
+    first_payment_date: date | None,
+    us: bool,
+    on_date: date | None = None,
+    orders: Sequence[CourtOrder] = (),
 ) -> Permission:
-    """Whether the vehicle may be repossessed without a court order, given the flags active that day.
+    """Whether the vehicle may be repossessed on `on_date`, given the flags active that day and the
+    account's court orders.
 
     SCRA (50 U.S.C. § 3952): a contract made, and at least one payment (a deposit counts) made,
     before the servicemember's military service began may not be ended nor the vehicle repossessed
     during service without a court order. Bankruptcy: the automatic stay (11 U.S.C. § 362(a)(3))
     stops repossession until the court lifts it. Breathing Space: no enforcement action during it.
+
+    A court order in force on `on_date` lifts its bar, and its reason takes the place of the bar's:
+    a "scra_repossession" order the SCRA bar, a "stay_relief" order a US bankruptcy's stay. An order
+    lifts a bar only when granted on or after the day the bar began (service began; the bankruptcy
+    flag was set): an order of an earlier case does not reach a later one. Nothing lifts Breathing
+    Space, nor a UK bankruptcy. Of several orders of a kind, the latest granted is cited.
+    Raises ValueError when orders are given without `on_date`.
     """
+    if orders and on_date is None:
+        raise ValueError("on_date: court orders are weighed on a day")
+    in_force = sorted(
+        (order for order in orders if on_date is not None and order.in_force_on(on_date)),
+        key=lambda order: order.granted_date,
+        reverse=True,
+    )
+
+    def lifting(kind: str, began: date) -> CourtOrder | None:
+        return next((o for o in in_force if o.kind == kind and o.granted_date >= began), None)
+
     reasons: list[str] = []
+    refused = False
     for flag in flags:
         since = _since(flag)
+        order: CourtOrder | None = None
         if flag.kind == "bankruptcy":
+            order = lifting("stay_relief", flag.set_date) if us else None
+            if order is not None:
+                lifted = f"relief from the automatic stay (11 U.S.C. § 362(d)) of the bankruptcy {since}"
+                reasons.append(_order_reason(order, lifted))
+                continue
             law = (
                 "the automatic stay (11 U.S.C. § 362(a)(3))"
                 if us
                 else "the bankruptcy (Insolvency Act 1986 s.285)"
             )
             reasons.append(f"Bankruptcy {since}: {law} stops repossession until the court lifts it")
+            refused = True
         elif flag.kind == "breathing_space":
             reasons.append(
                 f"Breathing Space {since}: no enforcement action "
                 "(Debt Respite Scheme Regulations 2020, reg. 7)"
             )
+            refused = True
         elif flag.kind == "military":
             start = service_start_date(flag)
             if origination_date < start and first_payment_date is not None and first_payment_date < start:
+                order = lifting("scra_repossession", start)
+                if order is not None:
+                    lifted = (
+                        f"repossession permitted during military service (since {start.isoformat()}) "
+                        "under SCRA (50 U.S.C. § 3952)"
+                    )
+                    reasons.append(_order_reason(order, lifted))
+                    continue
                 reasons.append(
                     f"SCRA (50 U.S.C. § 3952): the contract ({origination_date.isoformat()}) and a payment "
                     f"({first_payment_date.isoformat()}) came before military service began "
                     f"({start.isoformat()}): no repossession without a court order"
                 )
-    if reasons:
-        return Permission(allowed=False, reasons=tuple(reasons))
-    return Permission(allowed=True, reasons=("No flag stops repossession",))
+                refused = True
+    unique = tuple(dict.fromkeys(reasons))
+    if refused:
+        return Permission(allowed=False, reasons=unique)
+    return Permission(allowed=True, reasons=unique or ("No flag stops repossession",))
+
+
+def _order_reason(order: CourtOrder, lifted: str) -> str:
+    until = f" (in force until {order.expiry_date.isoformat()})" if order.expiry_date is not None else ""
+    conditions = f"; conditions: {order.conditions}" if order.conditions else ""
+    return (
+        f"Court order {order.reference} of {order.court}, granted {order.granted_date.isoformat()}{until}: "
+        f"{lifted}{conditions}"
+    )
