@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "recoup.payments.statements",
     "recoup.payments.debits",
     "recoup.web",
+    "django_tasks",
+    "django_tasks_db",
+    "recoup.comms.background",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +157,12 @@ RECOUP_COMMS_OUTBOX = os.environ.get("RECOUP_COMMS_OUTBOX", "")  # blank: var/ou
 RECOUP_MAIL_DOMAIN = os.environ.get("RECOUP_MAIL_DOMAIN", "recoup.localhost")  # of the Message-IDs
 # Where the links in customers' email (unsubscribe) point.
 RECOUP_BASE_URL = os.environ.get("RECOUP_BASE_URL", "http://127.0.0.1:8000")
+
+# Background work: tasks are rows in the database (django-tasks-db), run by `recoup worker`, which
+# also enqueues the inbox fetch every RECOUP_INBOX_FETCH_MINUTES (0: only when asked) and a letter
+# run after each close of business. Tests use the same backend: a task queued there waits for a worker.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+RECOUP_INBOX_FETCH_MINUTES = os.environ.get("RECOUP_INBOX_FETCH_MINUTES", "5")
 
 LOGGING = {
     "version": 1,

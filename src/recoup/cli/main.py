@@ -45,6 +45,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "letters": ("recoup.cli.comms", "the letter run: strategies' letters, emails and SMS after a close"),
     "templates": ("recoup.cli.comms", "letter, email and SMS templates: list, publish a new version"),
     "inbox": ("recoup.cli.inbox", "read the collections mailbox: customers' emails matched to accounts"),
+    "worker": ("recoup.cli.worker", "background work: queued tasks, the inbox fetch, letters after a close"),
     "debits": ("recoup.cli.debits", "ACH and Direct Debit runs (NACHA, Bacs files), settlement and returns"),
     "mandates": ("recoup.cli.debits", "record customers' ACH authorizations and Direct Debit Instructions"),
 }
