@@ -37,6 +37,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "recoup.cli.contact_permission",
         "may the customer be contacted on a channel now: the contact gate's answer and reasons",
     ),
+    "repossession-permission": (
+        "recoup.cli.repossession_permission",
+        "may the vehicle be repossessed on a day: the bars on it and the court orders lifting them",
+    ),
     "import-contacts": ("recoup.cli.import_contacts", "load a dialer's call log as contacts, all or nothing"),
     "import-statement": (
         "recoup.cli.import_statement",

@@ -35,6 +35,7 @@ from recoup.compliance.models import (
     CourtOrderKind,
 )
 from recoup.compliance.packs import DEFAULT_PACKS
+from recoup.compliance.queries import CourtOrderView, court_order_view
 from recoup.compliance.rules import CHANNELS, OPT_OUT_CHANNELS
 from recoup.parties.errors import InvalidPhone, PartyNotFound
 from recoup.parties.models import Party
@@ -575,11 +576,11 @@ def court_order_record(
     conditions: str = "",
     by: User,
     at: datetime,
-) -> int:
+) -> CourtOrderView:
     """Record a court's order lifting a bar on repossession: "scra_repossession" (50 U.S.C. § 3952)
     or "stay_relief" (relief from the automatic stay, 11 U.S.C. § 362(d)). It is in force from
     `granted_date` up to and including `expiry_date` (none: no end); compliance.rules.repossession_decide
-    weighs it. Audited, one transaction. Returns the order's id.
+    weighs it. Audited, one transaction. Returns the order as recorded (its state on the day of `at`).
 
     Raises CourtOrderNotAllowed (field "by"), AccountNotFound (field "account_number"),
     InvalidCourtOrder (field "kind": unknown, or not law of the account's country; "court",
@@ -654,7 +655,7 @@ def court_order_record(
             at=at,
             after={"account_number": number, **_court_order_values(order)},
         )
-    return order.pk
+    return court_order_view(order, at.date())
 
 
 def court_order_revoke(

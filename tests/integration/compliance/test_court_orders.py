@@ -62,7 +62,7 @@ def record(contract: Contract, by, **changes):
         at=AT,
     )
     values.update(changes)
-    return court_order_record(**values)
+    return court_order_record(**values).id
 
 
 def test_an_scra_order_lets_the_vehicle_be_repossessed_from_its_grant(servicemember, leader):
