@@ -15,6 +15,7 @@ from recoup.web import (
     payments,
     privacy,
     reports,
+    repossession,
     security,
     views,
     work,
@@ -54,4 +55,5 @@ urlpatterns += (
     + payments.urlpatterns
     + mandates.urlpatterns
     + contact_policies.urlpatterns
+    + repossession.urlpatterns
 )
