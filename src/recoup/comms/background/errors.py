@@ -13,7 +13,3 @@ class InvalidSchedule(BackgroundError):
 
 class BackgroundNotAllowed(BackgroundError):
     """The user's role may not do this (field "role")."""
-
-
-class UnknownTask(BackgroundError):
-    """No scheduled task has this name (field "task")."""
