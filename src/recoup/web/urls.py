@@ -4,6 +4,7 @@ from recoup.web import (
     account_panels,
     arrangements,
     audit,
+    background,
     cash_reconciliation,
     cash_unapplied,
     comms,
@@ -56,4 +57,5 @@ urlpatterns += (
     + mandates.urlpatterns
     + contact_policies.urlpatterns
     + repossession.urlpatterns
+    + background.urlpatterns
 )

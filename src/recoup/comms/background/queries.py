@@ -11,6 +11,7 @@ from django_tasks_db.models import DBTaskResult
 
 from recoup.arrears.models import CobRun, CobStatus
 from recoup.comms.background import slots, tasks
+from recoup.comms.background.errors import InvalidSchedule
 from recoup.comms.background.models import ScheduleMark
 
 TITLES = {slots.INBOX_FETCH: "Inbox fetch", slots.LETTER_RUN: "Letter run"}
@@ -51,13 +52,16 @@ def fetch_minutes_setting() -> int:
     return slots.fetch_minutes(getattr(settings, slots.FETCH_MINUTES_SETTING, 5))
 
 
-def background_runs(*, every_minutes: int, limit: int = 10) -> list[TaskRuns]:
-    """Each scheduled task with its `limit` latest runs, newest first (those run by hand too)."""
+def background_runs(*, limit: int = 10) -> list[TaskRuns]:
+    """Each scheduled task with its schedule and its `limit` latest runs, newest first (those run by
+    hand too). A fetch interval setting that is not usable is shown as its error."""
+    try:
+        every_minutes = fetch_minutes_setting()
+        fetch = f"every {every_minutes} minutes" if every_minutes else "off (run by hand only)"
+    except InvalidSchedule as error:
+        fetch = error.message
     marks = dict(ScheduleMark.objects.values_list("task", "slot"))
-    schedules = {
-        slots.INBOX_FETCH: f"every {every_minutes} minutes" if every_minutes else "off (run by hand only)",
-        slots.LETTER_RUN: "after each close of business",
-    }
+    schedules = {slots.INBOX_FETCH: fetch, slots.LETTER_RUN: "after each close of business"}
     return [
         TaskRuns(
             task=name,
