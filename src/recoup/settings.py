@@ -88,6 +88,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A book's pages are read from memory or SSD, where a random read costs little more than a
+    # sequential one. PostgreSQL's default random_page_cost (4, for spinning disks) makes the
+    # planner scan whole tables of millions of rows to reach the few thousand a night or a
+    # statement touches, a cost that grows with the book instead of the work.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"-c random_page_cost=1.1 {_options.get('options', '')}".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "access.User"

@@ -86,26 +86,7 @@ def entries_post_bulk(*, entries: pl.DataFrame, postings: pl.DataFrame, at: date
             )
         _currencies_check(cursor)
         skipped = _existing_drop(cursor)
-        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM ledger_journalentry")
-        before = int(cursor.fetchone()[0])
-        inserted = ", ".join(columns)  # the constant column names above
-        cursor.execute(
-            f"INSERT INTO ledger_journalentry ({inserted}, posted_at) SELECT {inserted}, %s "  # noqa: S608
-            "FROM bulk_entry ORDER BY seq",
-            # Raw SQL skips the ORM's conversion: SQLite would keep the caller's offset in the text.
-            [at.astimezone(UTC)],
-        )
-        # The ids just given, read from the journal's newest rows (every id handed out now is above
-        # the highest one seen before), rather than looked up key by key in its largest index.
-        # CROSS JOIN keeps SQLite from turning the join around.
-        cursor.execute("DROP TABLE IF EXISTS bulk_entry_id")
-        cursor.execute(
-            "CREATE TEMPORARY TABLE bulk_entry_id AS SELECT e.seq AS seq, j.id AS id "
-            "FROM ledger_journalentry j CROSS JOIN bulk_entry e "
-            "WHERE j.id > %s AND e.idempotency_key = j.idempotency_key",
-            [before],
-        )
-        cursor.execute("CREATE UNIQUE INDEX bulk_entry_id_seq ON bulk_entry_id (seq)")
+        _entries_insert(cursor, vendor, columns, at)
         cursor.execute(
             "INSERT INTO ledger_ledgeraccount (book_id, code, currency, balance_minor) "
             # Every line's currency is its book's (checked above).
@@ -175,6 +156,38 @@ def changed_books(*, after_entry_id: int) -> tuple[pl.DataFrame, int]:
             {"book_id": pl.Int64, "contract_id": pl.Int64},
         )
     return frame, high
+
+
+def _entries_insert(cursor: Any, vendor: str, columns: tuple[str, ...], at: datetime) -> None:
+    """Write the batch's entries to the journal and their ids, by batch seq, to bulk_entry_id."""
+    inserted = ", ".join(columns)  # the constant column names of ENTRY_COLUMNS
+    select = f"SELECT {inserted}, %s FROM bulk_entry ORDER BY seq"  # noqa: S608
+    # Raw SQL skips the ORM's conversion: SQLite would keep the caller's offset in the text.
+    posted_at = [at.astimezone(UTC)]
+    cursor.execute("DROP TABLE IF EXISTS bulk_entry_id")
+    cursor.execute("CREATE TEMPORARY TABLE bulk_entry_id (seq BIGINT PRIMARY KEY, id BIGINT NOT NULL)")
+    if vendor == "postgresql":
+        # The ids come back from the INSERT itself: a lookup by key made the planner walk the whole
+        # journal's key index in key order (a merge join), a cost that grows with the book.
+        cursor.execute(
+            f"WITH written AS (INSERT INTO ledger_journalentry ({inserted}, posted_at) {select} "  # noqa: S608
+            "RETURNING id, idempotency_key) INSERT INTO bulk_entry_id (seq, id) "
+            "SELECT e.seq, w.id FROM written w JOIN bulk_entry e ON e.idempotency_key = w.idempotency_key",
+            posted_at,
+        )
+        cursor.execute("ANALYZE bulk_entry_id")
+        return
+    cursor.execute("SELECT COALESCE(MAX(id), 0) FROM ledger_journalentry")
+    before = int(cursor.fetchone()[0])
+    cursor.execute(f"INSERT INTO ledger_journalentry ({inserted}, posted_at) {select}", posted_at)
+    # The ids just given, read from the journal's newest rows (every id handed out now is above the
+    # highest one seen before), rather than looked up key by key in its largest index. CROSS JOIN
+    # keeps SQLite from turning the join around.
+    cursor.execute(
+        "INSERT INTO bulk_entry_id (seq, id) SELECT e.seq, j.id FROM ledger_journalentry j "
+        "CROSS JOIN bulk_entry e WHERE j.id > %s AND e.idempotency_key = j.idempotency_key",
+        [before],
+    )
 
 
 def _balances_move(cursor: Any, vendor: str) -> None:
