@@ -72,4 +72,6 @@ def test_an_agent_sees_the_breathing_space_warning_and_must_tick_it_to_log_the_c
     expect(panel.get_by_role("status")).to_contain_text("Call recorded: no answer.")
     history = panel.locator("#contact-history")
     expect(history).to_contain_text("Rang the mobile, no answer.")
-    expect(history).to_contain_text("Contact gate warning acknowledged: Breathing Space (standard)")
+    expect(history.locator(".gate-acknowledged")).to_contain_text(
+        "Gate warning acknowledged: Breathing Space (standard)"
+    )

@@ -50,6 +50,8 @@ class ContactLine:
     next_action_date: date | None
     notes: str
     promise: PromiseLine | None
+    # The contact gate's refusal the agent acknowledged to make the contact anyway; () when it allowed.
+    acknowledged_reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ def contact_line(contact: Contact, promise: PromiseLine | None) -> ContactLine:
         next_action_date=contact.next_action_date,
         notes=contact.notes,
         promise=promise,
+        acknowledged_reasons=tuple(contact.acknowledged_reasons),
     )
 
 

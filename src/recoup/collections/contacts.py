@@ -71,11 +71,12 @@ def contact_record(
 
     An outbound call, SMS, email or letter is first put to the contact gate. When the gate refuses
     it, the contact is recorded only if `acknowledged_reasons` holds every reason the gate gives
-    (the agent read the warning and went ahead): the warning and its acknowledgement are written on
-    the contact's notes, its contact attempt and the audit row. Every call, SMS, email and letter,
-    inbound or outbound, is recorded as a contact attempt for the gate to count; a call with an
-    outcome in CONVERSATION_OUTCOMES is a conversation. The first outbound call within seven days
-    of a contact with the outcome "callback" is made at the customer's request.
+    (the agent read the warning and went ahead): the reasons acknowledged are kept on the contact
+    (`acknowledged_reasons`, apart from the agent's notes), its contact attempt and the audit row.
+    Every call, SMS, email and letter, inbound or outbound, is recorded as a contact attempt for the
+    gate to count; a call with an outcome in CONVERSATION_OUTCOMES is a conversation. The first
+    outbound call within seven days of a contact with the outcome "callback" is made at the
+    customer's request.
 
     A promise is one or several dated amounts in the account's currency: each more than zero,
     due on or after `as_of` and within a year, no two on one date, at most twelve. Amounts are
@@ -125,7 +126,8 @@ def contact_record(
             outcome=outcome,
             agent=agent,
             next_action_date=next_action_date,
-            notes=_with_warning(notes, warning),
+            notes=notes,
+            acknowledged_reasons=list(warning),
         )
         if gated:
             contact_attempt_record(
@@ -185,13 +187,6 @@ def _gate_warning(
             reasons=permission.reasons,
         )
     return permission.reasons
-
-
-def _with_warning(notes: str, warning: tuple[str, ...]) -> str:
-    if not warning:
-        return notes
-    acknowledged = "Contact gate warning acknowledged: " + "; ".join(warning)
-    return f"{notes}\n\n{acknowledged}" if notes else acknowledged
 
 
 def _callback_pending(*, contract_id: int, at: datetime) -> bool:

@@ -164,6 +164,8 @@ class Contact(models.Model):
     agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     next_action_date = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)
+    # The contact gate's refusal the agent read and acknowledged before making the contact anyway.
+    acknowledged_reasons = models.JSONField(default=list, blank=True)
 
     class Meta:
         indexes = [

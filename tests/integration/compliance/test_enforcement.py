@@ -137,12 +137,29 @@ def test_an_acknowledged_warning_is_recorded_on_the_contact_its_attempt_and_the_
 
     attempt = ContactAttempt.objects.get(contract_id=contract.pk)
     audit = AuditEvent.objects.get(action="contact.record", object_id=str(line.contact_id))
-    assert (
-        line.notes == f"Customer rang off.\n\nContact gate warning acknowledged: {BREATHING_SPACE}; {POLICY}"
-    )
+    assert line.notes == "Customer rang off."
+    assert line.acknowledged_reasons == (BREATHING_SPACE, POLICY)
+    assert Contact.objects.get(pk=line.contact_id).acknowledged_reasons == [BREATHING_SPACE, POLICY]
     assert attempt.acknowledged_reasons == [BREATHING_SPACE, POLICY]
     assert (attempt.channel, attempt.direction, attempt.source) == ("call", "outbound", "agent")
     assert audit.after["contact_gate"] == {"refused": [BREATHING_SPACE, POLICY], "acknowledged": True}
+
+
+def test_the_contact_history_shows_the_acknowledged_warning_apart_from_the_notes():
+    contract = booked()
+    in_breathing_space(contract)
+    agent = user_make()
+    log(contract, agent, notes="Customer rang off.", acknowledged_reasons=(BREATHING_SPACE, POLICY))
+    log(contract, agent, direction="inbound", outcome="right_party", at=AT + timedelta(hours=1))
+    client = Client()
+    client.force_login(agent)
+
+    page = client.get(f"/accounts/{contract.account_number}/contacts/").content.decode()
+
+    assert page.count('class="sub gate-acknowledged"') == 1
+    assert f"<strong>Gate warning acknowledged:</strong> {BREATHING_SPACE}; {POLICY}</p>" in page
+    assert "Customer rang off.<p" in page
+    assert "Contact gate warning acknowledged" not in page
 
 
 def test_an_acknowledgement_of_only_some_reasons_is_not_enough():
@@ -205,4 +222,5 @@ def test_the_api_refuses_an_unacknowledged_contact_naming_the_field_and_records_
     assert refused.json()["field"] == "acknowledged_reasons"
     assert BREATHING_SPACE in refused.json()["detail"]
     assert recorded.status_code == 201
-    assert recorded.json()["notes"].startswith("Contact gate warning acknowledged: Breathing Space")
+    assert recorded.json()["notes"] == ""
+    assert recorded.json()["acknowledged_reasons"] == reasons
