@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
 import subprocess
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,6 +61,14 @@ class Book:
             with sqlite3.connect(self.file) as target:
                 connection.connection.backup(target)
         return self
+
+    def successful_runs(self) -> int:
+        """Runs the worker has finished so far, read as another process would."""
+        if not self.sqlite:
+            return DBTaskResult.objects.filter(status="SUCCESSFUL").count()
+        with sqlite3.connect(self.file, timeout=5) as db:
+            query = f"SELECT COUNT(*) FROM {DBTaskResult._meta.db_table} WHERE status = 'SUCCESSFUL'"  # noqa: S608
+            return int(db.execute(query).fetchone()[0])
 
     def __exit__(self, *exc: object) -> None:
         if self.sqlite:
@@ -163,3 +173,44 @@ def test_two_workers_started_at_once_enqueue_and_run_each_slot_once(
     assert DBTaskResult.objects.count() == 2
     assert InboxItem.objects.count() == 1
     assert SentItem.objects.filter(channel="letter").count() == 2
+
+
+def test_a_worker_left_running_does_what_its_schedule_queues_and_stops_cleanly_when_told(
+    tmp_path: Path, worker_env: dict[str, str], closed_book: dict[str, Any]
+) -> None:
+    with Book(tmp_path) as book:
+        worker = subprocess.Popen(
+            [RECOUP, "worker", "--interval", "0.2"],
+            env={**worker_env, "DATABASE_URL": book.url()},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 120
+        while book.successful_runs() < 2 and worker.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        worker.send_signal(signal.SIGTERM)
+        _, err = worker.communicate(timeout=60)
+
+    assert worker.returncode == 0, err
+    assert "enqueued letter_run for 2024-06-14" in err
+    assert InboxItem.objects.count() == 1
+    assert SentItem.objects.filter(channel="letter").count() == 2
+
+
+def test_a_run_once_whose_task_failed_says_why_and_exits_1(
+    tmp_path: Path, worker_env: dict[str, str], closed_book: dict[str, Any]
+) -> None:
+    with Book(tmp_path) as book:
+        process = subprocess.run(
+            [RECOUP, "worker", "--once"],
+            env={**worker_env, "DATABASE_URL": book.url(), "RECOUP_INBOX_IMAP_PASSWORD": "wrong"},
+            capture_output=True,
+            text=True,
+            timeout=240,
+        )
+
+    assert process.returncode == 1, process.stderr
+    assert "ran inbox_fetch: failed (MailboxUnavailable: mailbox: " in process.stdout
+    assert "ran letter_run 2024-06-14: successful (" in process.stdout
+    assert DBTaskResult.objects.get(status="FAILED").task_path.endswith(".inbox_fetch")

@@ -59,6 +59,8 @@ def runs(monkeypatch: pytest.MonkeyPatch) -> None:
     _worker_runs_the_queue()
 
 
+# The worker closes its connection between tasks, which a test's open transaction would not survive.
+@pytest.mark.django_db(transaction=True)
 def test_an_administrator_sees_each_runs_status_times_and_error(runs: None) -> None:
     response = _as("administrator").get(PAGE)
     page = response.content.decode()
