@@ -1,9 +1,11 @@
 """Court orders recorded and revoked on an account, and weighed by repossession_permission."""
 
+import threading
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection, connections
 
 from recoup.access.models import AuditEvent
 from recoup.compliance.errors import (
@@ -26,6 +28,13 @@ pytestmark = pytest.mark.django_db
 AT = datetime(2026, 3, 16, 15, 0, tzinfo=UTC)
 COURT = "U.S. District Court for the Southern District of Texas"
 BANKRUPTCY_COURT = "U.S. Bankruptcy Court for the Southern District of Texas"
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request: pytest.FixtureRequest) -> None:
+    """The races need row locks and connections of their own: PostgreSQL's."""
+    if request.node.get_closest_marker("postgres_only") and connection.vendor != "postgresql":
+        pytest.skip("runs only on PostgreSQL")
 
 
 @pytest.fixture
@@ -269,3 +278,58 @@ def test_the_panel_read_gives_each_order_its_state_on_the_day(servicemember, lea
     assert [(o.id, o.state_label) for o in today.orders] == [(current, "In force"), (expired, "Expired")]
     assert today.permission.allowed
     assert today.country == "US"
+
+
+def _race(act, users):
+    """Run `act(user)` for each user at once, on connections of their own; the outcomes."""
+    start = threading.Barrier(len(users))
+    outcomes: list[str] = []
+
+    def run(user):
+        try:
+            start.wait()
+            act(user)
+            outcomes.append("done")
+        except (InvalidCourtOrder, CourtOrderClash) as refused:
+            outcomes.append(refused.field)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(user,)) for user in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(outcomes)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_people_revoking_the_same_order_at_once_leave_one_revocation_and_one_refusal(servicemember):
+    leader, head = user_make("team_leader"), user_make("head_of_credit")
+    order_id = record(servicemember, leader)
+
+    outcomes = _race(
+        lambda user: court_order_revoke(
+            account_number=servicemember.account_number,
+            court_order_id=order_id,
+            reason=f"Mistaken, says {user.username}",
+            by=user,
+            at=AT,
+        ),
+        [leader, head],
+    )
+
+    assert outcomes == ["court_order_id", "done"]
+    assert AuditEvent.objects.filter(action="compliance.court_order_revoked").count() == 1
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_people_recording_the_same_order_at_once_leave_one_order_and_one_refusal(servicemember):
+    outcomes = _race(
+        lambda user: record(servicemember, user), [user_make("team_leader"), user_make("team_leader")]
+    )
+
+    assert outcomes == ["done", "reference"]
+    assert CourtOrder.objects.filter(contract=servicemember).count() == 1
