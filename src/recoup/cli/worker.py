@@ -129,7 +129,7 @@ def _once(worker: Worker, every_minutes: int, *, as_json: bool) -> int:
     print("enqueued: " + (", ".join(f"{e.task} {e.slot}" for e in enqueued) or "nothing due"))
     for line in runs:
         what = f"{line.task} {line.business_date}".strip()
-        detail = line.error if line.status == "FAILED" else line.result or "nothing to do"
+        detail = line.error if line.status == "FAILED" else line.result
         print(f"ran {what}: {line.status.lower()} ({detail})")
     if not runs:
         print("ran: no task was queued")

@@ -26,7 +26,7 @@ class RunLine:
     enqueued_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
-    result: str  # a successful run's counts, "key value, …"
+    result: str  # a successful run's counts other than 0, "key value, …", or "nothing to do"
     error: str  # a failed run's exception and message
 
 
@@ -89,6 +89,7 @@ def _line(row: DBTaskResult) -> RunLine:
     result = ""
     if isinstance(row.return_value, dict):
         result = ", ".join(f"{key} {value}" for key, value in row.return_value.items() if value)
+        result = result or "nothing to do"
     return RunLine(
         id=str(row.id),
         task=row.task_path.rsplit(".", 1)[-1],
