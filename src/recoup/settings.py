@@ -89,15 +89,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A book's pages are read from memory or SSD, where a random read costs little more than a
-    # sequential one. PostgreSQL's default random_page_cost (4, for spinning disks) makes the
-    # planner scan whole tables of millions of rows to reach the few thousand a night or a
-    # statement touches, a cost that grows with the book instead of the work. The batches stage
-    # their rows in temporary tables: temp_buffers keeps a night's or a statement's (tens of MB) in
-    # memory, where the default 8 MB sends them to disk and back.
+    # The batches stage their rows in temporary tables: temp_buffers keeps a night's or a
+    # statement's (tens of MB) in memory, where the default 8 MB sends them to disk and back.
     _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _tuning = "-c random_page_cost=1.1 -c temp_buffers=256MB"
-    _options["options"] = f"{_tuning} {_options.get('options', '')}".strip()
+    _options["options"] = f"-c temp_buffers=256MB {_options.get('options', '')}".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "access.User"

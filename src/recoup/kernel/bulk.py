@@ -50,6 +50,26 @@ def sqlite_pragmas_held(cursor: Any, pragmas: Mapping[str, str]) -> Iterator[Non
             cursor.execute(f"PRAGMA {pragma}={value}")
 
 
+@contextmanager
+def postgres_settings_held(cursor: Any, settings: Mapping[str, str]) -> Iterator[None]:
+    """Set PostgreSQL session settings for the duration of a batch job, then put back what was there.
+
+    Outside a transaction only, as `sqlite_pragmas_held`: a setting made inside one would be undone
+    with it.
+    """
+    before: dict[str, str] = {}
+    for name, value in settings.items():
+        _names_check(name)
+        cursor.execute("SELECT current_setting(%s)", [name])
+        before[name] = str(cursor.fetchone()[0])
+        cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
+
+
 def sql_epoch_days(vendor: str, column: str) -> str:
     """An SQL expression giving a DATE column as whole days since 1970-01-01 (NULL stays NULL)."""
     if vendor == "sqlite":
