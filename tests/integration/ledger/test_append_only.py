@@ -191,3 +191,48 @@ def test_postgres_takes_an_entrys_balanced_postings_over_several_statements():
         _two_postings_in_one_statement(entry_id, funding, principal, 40)
 
     _checked_as_at_commit(write)  # raises if a check at commit refuses it
+
+
+@pytest.mark.postgres_only
+def test_postgres_refuses_the_insert_of_a_posting_naming_an_entry_that_does_not_exist():
+    book = a_loan_two_installments_due()
+    principal, funding = book.accounts.get(code="principal"), book.accounts.get(code="funding")
+    missing = JournalEntry.objects.order_by("-pk").values_list("pk", flat=True)[0] + 1000
+
+    with pytest.raises(IntegrityError, match=f"journal entry {missing}, which does not exist"):
+        with transaction.atomic():
+            _two_postings_in_one_statement(missing, principal, funding, 100)
+
+
+@pytest.mark.postgres_only
+def test_postgres_refuses_the_insert_of_a_posting_naming_an_account_that_does_not_exist():
+    book = a_loan_two_installments_due()
+    principal = book.accounts.get(code="principal")
+    missing = LedgerAccount(
+        pk=LedgerAccount.objects.order_by("-pk").values_list("pk", flat=True).first() + 1000
+    )
+
+    with transaction.atomic():
+        entry_id = _entry_behind_the_ledgers_back(book, "to-nowhere")
+        with pytest.raises(IntegrityError, match=f"ledger account {missing.pk}, which does not exist"):
+            with transaction.atomic():
+                _two_postings_in_one_statement(entry_id, principal, missing, 100)
+        transaction.set_rollback(True)
+
+
+@pytest.mark.postgres_only
+def test_postgres_keeps_a_ledger_account_that_has_postings_and_lets_an_unused_one_go():
+    book = a_loan_two_installments_due()
+    used = book.accounts.get(code="principal")
+    unused = LedgerAccount.objects.create(book=book, code="write_off", currency="USD", balance_minor=0)
+
+    with pytest.raises(IntegrityError, match=f"ledger account {used.pk} has postings"):
+        with transaction.atomic():
+            _sql("DELETE FROM ledger_ledgeraccount WHERE id = %s", [used.pk])
+    with pytest.raises(IntegrityError, match=f"ledger account {used.pk} has postings"):
+        with transaction.atomic():
+            _sql("UPDATE ledger_ledgeraccount SET id = id + 100000 WHERE id = %s", [used.pk])
+    _sql("DELETE FROM ledger_ledgeraccount WHERE id = %s", [unused.pk])
+
+    assert LedgerAccount.objects.filter(pk=used.pk).exists()
+    assert not LedgerAccount.objects.filter(pk=unused.pk).exists()
