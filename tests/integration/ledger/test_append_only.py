@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from recoup.ledger.models import JournalEntry, LedgerAccount, Posting
+from recoup.ledger.models import JournalEntry, LedgerAccount, LedgerBook, Posting
 from recoup.ledger.operations import receipt_allocate
 from recoup.ledger.queries import Mismatch, ledger_verify
 from tests.integration.ledger.builders import AT, a_loan_two_installments_due, rolled_back, usd
@@ -221,18 +221,66 @@ def test_postgres_refuses_the_insert_of_a_posting_naming_an_account_that_does_no
 
 
 @pytest.mark.postgres_only
-def test_postgres_keeps_a_ledger_account_that_has_postings_and_lets_an_unused_one_go():
+def test_postgres_keeps_a_ledger_account_that_is_named_and_lets_an_unused_one_go():
     book = a_loan_two_installments_due()
     used = book.accounts.get(code="principal")
     unused = LedgerAccount.objects.create(book=book, code="write_off", currency="USD", balance_minor=0)
 
-    with pytest.raises(IntegrityError, match=f"ledger account {used.pk} has postings"):
+    with pytest.raises(IntegrityError, match=f"ledger account {used.pk} is named in the ledger"):
         with transaction.atomic():
             _sql("DELETE FROM ledger_ledgeraccount WHERE id = %s", [used.pk])
-    with pytest.raises(IntegrityError, match=f"ledger account {used.pk} has postings"):
+    with pytest.raises(IntegrityError, match=f"ledger account {used.pk} is named in the ledger"):
         with transaction.atomic():
             _sql("UPDATE ledger_ledgeraccount SET id = id + 100000 WHERE id = %s", [used.pk])
     _sql("DELETE FROM ledger_ledgeraccount WHERE id = %s", [unused.pk])
 
     assert LedgerAccount.objects.filter(pk=used.pk).exists()
     assert not LedgerAccount.objects.filter(pk=unused.pk).exists()
+
+
+@pytest.mark.postgres_only
+def test_postgres_refuses_the_insert_of_an_entry_naming_a_book_or_receipt_that_does_not_exist():
+    book = a_loan_two_installments_due()
+    missing = int(LedgerBook.objects.order_by("-pk").values_list("pk", flat=True)[0]) + 1000
+
+    with pytest.raises(IntegrityError, match=f"an entry names ledger book {missing}, which does not exist"):
+        with transaction.atomic():
+            _entry_behind_the_ledgers_back(LedgerBook(pk=missing), "bookless")
+    with pytest.raises(IntegrityError, match="an entry names receipt 987654, which does not exist"):
+        with transaction.atomic():
+            _sql(
+                "INSERT INTO ledger_journalentry (idempotency_key, fingerprint, reason_code, book_id, "
+                "effective_date, posted_at, memo, receipt_id) "
+                "VALUES ('r', 'x', 'sneaky', %s, %s, %s, '', 987654)",
+                [book.pk, date(2026, 2, 1), AT],
+            )
+    with pytest.raises(IntegrityError, match=f"a receipt names ledger book {missing}, which does not exist"):
+        with transaction.atomic():
+            _sql(
+                "INSERT INTO ledger_receipt (book_id, sequence, amount_minor, currency, received_date, "
+                "reference, idempotency_key, status, allocated_at, reversal_reason) "
+                "VALUES (%s, 1, 100, 'USD', %s, '', 'k', 'allocated', %s, '')",
+                [missing, date(2026, 2, 1), AT],
+            )
+
+
+@pytest.mark.postgres_only
+def test_postgres_keeps_a_book_and_a_receipt_the_ledger_names():
+    book = a_loan_two_installments_due()
+    receipt_allocate(
+        book=book,
+        amount=usd(50_000),
+        received_date=date(2026, 2, 3),
+        at=AT,
+        reference="r",
+        idempotency_key="r-1",
+    )
+    receipt_id = book.receipts.order_by("-sequence").values_list("pk", flat=True)[0]
+    assert JournalEntry.objects.filter(receipt_id=receipt_id).exists()
+
+    with pytest.raises(IntegrityError, match=f"ledger book {book.pk} is named in the ledger"):
+        with transaction.atomic():
+            _sql("DELETE FROM ledger_ledgerbook WHERE id = %s", [book.pk])
+    with pytest.raises(IntegrityError, match=f"receipt {receipt_id} is named in the ledger"):
+        with transaction.atomic():
+            _sql("DELETE FROM ledger_receipt WHERE id = %s", [receipt_id])
