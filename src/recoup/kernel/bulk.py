@@ -51,23 +51,25 @@ def sqlite_pragmas_held(cursor: Any, pragmas: Mapping[str, str]) -> Iterator[Non
 
 
 @contextmanager
-def postgres_settings_held(cursor: Any, settings: Mapping[str, str]) -> Iterator[None]:
-    """Set PostgreSQL session settings for the duration of a batch job, then put back what was there.
+def postgres_settings_held(
+    cursor: Any, settings: Mapping[str, str], *, local: bool = False
+) -> Iterator[None]:
+    """Set PostgreSQL settings for the duration of a batch job or step, then put back what was there.
 
-    Outside a transaction only, as `sqlite_pragmas_held`: a setting made inside one would be undone
-    with it.
+    For the session, outside a transaction (as `sqlite_pragmas_held`: a setting made inside one would
+    be undone with it); `local`, inside one, for the statements in between only (SET LOCAL).
     """
     before: dict[str, str] = {}
     for name, value in settings.items():
         _names_check(name)
         cursor.execute("SELECT current_setting(%s)", [name])
         before[name] = str(cursor.fetchone()[0])
-        cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
+        cursor.execute("SELECT set_config(%s, %s, %s)", [name, value, local])
     try:
         yield
     finally:
         for name, value in before.items():
-            cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
+            cursor.execute("SELECT set_config(%s, %s, %s)", [name, value, local])
 
 
 def sql_epoch_days(vendor: str, column: str) -> str:

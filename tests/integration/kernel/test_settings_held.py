@@ -3,7 +3,7 @@
 from contextlib import nullcontext
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from recoup.kernel import bulk
 
@@ -42,3 +42,15 @@ def test_a_name_that_is_not_a_plain_identifier_is_refused():
     with connection.cursor() as cursor, pytest.raises(ValueError, match="not a plain SQL identifier"):
         with _held(cursor, "cache_size; DROP TABLE x", "1"):
             pass
+
+
+def test_a_local_setting_holds_for_the_statements_in_between_inside_a_transaction():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's SET LOCAL")
+    with connection.cursor() as cursor:
+        before = _setting(cursor, "enable_indexonlyscan")
+        with transaction.atomic():
+            with bulk.postgres_settings_held(cursor, {"enable_indexonlyscan": "off"}, local=True):
+                assert _setting(cursor, "enable_indexonlyscan") == "off"
+            assert _setting(cursor, "enable_indexonlyscan") == before
+        assert _setting(cursor, "enable_indexonlyscan") == before
