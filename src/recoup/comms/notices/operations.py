@@ -115,6 +115,15 @@ def notices_record(*, as_of: date, at: datetime) -> dict[str, int]:
         cancelled = Notice.objects.filter(
             ~Exists(in_arrears), status=NoticeStatus.DUE, by_rule=True, kind__in=_NIGHTLY, created_at__lt=at
         )
+        if since is not None:
+            # An account can have left arrears only on a night that changed its state: after the
+            # first night, only the notices of those changed since the last night recorded are
+            # checked, not every notice still due against the whole state.
+            cancelled = cancelled.filter(
+                contract_id__in=ArrearsState.objects.filter(changed_date__gt=since, arrears_minor=0).values(
+                    "contract_id"
+                )
+            )
         cancelled_count = cancelled.update(
             status=NoticeStatus.CANCELLED,
             hold_reason="the account is no longer in arrears",
