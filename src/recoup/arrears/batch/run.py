@@ -58,6 +58,8 @@ def date_close(business_date: date, *, at: datetime, progress: Progress | None =
             if name == STEP_NAMES[-1]:
                 run.status = CobStatus.COMPLETED
                 run.finished_at = at
+                if run.summary.get("state_init", {}).get("analysed"):
+                    steps.statistics_refresh(cursor)
             run.save()
     if progress is not None:
         progress(business_date, "done", len(STEP_NAMES), len(STEP_NAMES))

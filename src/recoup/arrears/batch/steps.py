@@ -76,9 +76,21 @@ def state_init(cursor: Any, vendor: str, as_of: date) -> dict[str, int]:
         # So that the steps after it plan with the rows just written rather than wait for
         # autovacuum: a first close (or a large new portfolio) fills the state at once. A night
         # with the day's few new contracts leaves the statistics to autovacuum.
-        for table in (STATE, "ledger_journalentry", "ledger_posting", "ledger_ledgeraccount"):
-            cursor.execute(f"ANALYZE {table}")
+        statistics_refresh(cursor)
+        return {"initialised": fresh.height, "analysed": True}
     return {"initialised": fresh.height}
+
+
+def statistics_refresh(cursor: Any) -> None:
+    """Analyse the tables a close of business rewrites wholesale (PostgreSQL).
+
+    Run when the state is first filled, and again when that date's close ends: the statistics taken
+    at the start say no account is in arrears, and the work after the close (the notices, the
+    strategies) and the next night, planned on them, would probe the state once per row for what a
+    hash join does in one pass.
+    """
+    for table in (STATE, "ledger_journalentry", "ledger_posting", "ledger_ledgeraccount"):
+        cursor.execute(f"ANALYZE {table}")
 
 
 def _state_init_slice(cursor: Any, vendor: str, as_of: date, fresh: pl.DataFrame) -> None:
