@@ -5,7 +5,8 @@ reasons and the policy it used."""
 from __future__ import annotations
 
 import argparse
-import json
+
+from recoup.cli.output import print_permission
 
 CHANNELS = ("call", "sms", "email", "letter")
 
@@ -29,15 +30,10 @@ def run(args: argparse.Namespace) -> int:
     permission = account_contact_permission(
         account_number=args.account_number, channel=args.channel, at=at, purpose=args.purpose
     )
-    if args.json:
-        print(
-            json.dumps(
-                {"allowed": permission.allowed, "reasons": list(permission.reasons)}, ensure_ascii=False
-            )
-        )
-        return 0
-    verdict = "allowed" if permission.allowed else "refused"
-    print(f"{args.account_number}: {args.channel} at {at.isoformat()} {verdict}")
-    for reason in permission.reasons:
-        print(f"  - {reason}")
+    print_permission(
+        permission.allowed,
+        permission.reasons,
+        f"{args.account_number}: {args.channel} at {at.isoformat()}",
+        as_json=args.json,
+    )
     return 0

@@ -26,3 +26,14 @@ def print_table(headers: list[str], rows: list[list[str]], *, right: set[int] | 
     print("  ".join("-" * w for w in widths))
     for row in rows:
         print(line(row))
+
+
+def print_permission(allowed: bool, reasons: tuple[str, ...], headline: str, *, as_json: bool) -> None:
+    """A gate's answer: `{"allowed": …, "reasons": […]}` as JSON, or a headline ending in allowed or
+    refused with a line per reason."""
+    if as_json:
+        print(json.dumps({"allowed": allowed, "reasons": list(reasons)}, ensure_ascii=False))
+        return
+    print(f"{headline} {'allowed' if allowed else 'refused'}")
+    for reason in reasons:
+        print(f"  - {reason}")

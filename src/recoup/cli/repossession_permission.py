@@ -5,8 +5,9 @@ a bar)."""
 from __future__ import annotations
 
 import argparse
-import json
 from datetime import date
+
+from recoup.cli.output import print_permission
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,15 +26,10 @@ def run(args: argparse.Namespace) -> int:
     except ValueError:
         raise DomainError(f"on: {args.on!r} is not a date (YYYY-MM-DD)", field="on") from None
     permission = account_repossession_permission(account_number=args.account_number, on_date=on_date)
-    if args.json:
-        print(
-            json.dumps(
-                {"allowed": permission.allowed, "reasons": list(permission.reasons)}, ensure_ascii=False
-            )
-        )
-        return 0
-    verdict = "allowed" if permission.allowed else "refused"
-    print(f"{args.account_number}: repossession on {on_date.isoformat()} {verdict}")
-    for reason in permission.reasons:
-        print(f"  - {reason}")
+    print_permission(
+        permission.allowed,
+        permission.reasons,
+        f"{args.account_number}: repossession on {on_date.isoformat()}",
+        as_json=args.json,
+    )
     return 0
