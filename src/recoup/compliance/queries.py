@@ -251,9 +251,10 @@ def _decide(account: _Account, *, channel: str, at: datetime, purpose: str) -> P
 def repossession_permission(*, contract_id: int, on_date: date) -> Permission:
     """Whether the account's vehicle may be repossessed on `on_date`.
 
-    Refused while the customer is in bankruptcy (automatic stay) or Breathing Space, and under
-    SCRA (50 U.S.C. § 3952) when the customer is in military service and both the contract and a
-    payment (a deposit at signing counts) came before the service began. The service start date is
+    Refused while the customer is in bankruptcy (automatic stay) or Breathing Space, and, on a US
+    account, under SCRA (50 U.S.C. § 3952) when the customer is in military service and both the
+    contract and a payment (a deposit at signing counts) came before the service began (SCRA does
+    not reach a UK agreement). The service start date is
     the first ISO date written in the military flag's detail ("active duty from 2025-06-01"),
     else the day the flag was set. A court order in force that day lifts the SCRA bar
     ("scra_repossession") or the stay ("stay_relief"); see compliance.rules.repossession_decide.

@@ -352,9 +352,10 @@ def repossession_decide(
     """Whether the vehicle may be repossessed on `on_date`, given the flags active that day and the
     account's court orders.
 
-    SCRA (50 U.S.C. § 3952): a contract made, and at least one payment (a deposit counts) made,
-    before the servicemember's military service began may not be ended nor the vehicle repossessed
-    during service without a court order. Bankruptcy: the automatic stay (11 U.S.C. § 362(a)(3))
+    SCRA (50 U.S.C. § 3952), on a US account: a contract made, and at least one payment (a deposit
+    counts) made, before the servicemember's military service began may not be ended nor the vehicle
+    repossessed during service without a court order. A UK agreement is not within SCRA: a military
+    flag on it bars nothing, and a reason says so. Bankruptcy: the automatic stay (11 U.S.C. § 362(a)(3))
     stops repossession until the court lifts it. Breathing Space: no enforcement action during it.
 
     A court order in force on `on_date` lifts its bar, and its reason takes the place of the bar's:
@@ -399,6 +400,11 @@ def repossession_decide(
                 "(Debt Respite Scheme Regulations 2020, reg. 7)"
             )
             refused = True
+        elif flag.kind == "military" and not us:
+            reasons.append(
+                f"Military service {since}: SCRA (50 U.S.C. § 3952) does not apply to a UK agreement, "
+                "so it does not stop repossession"
+            )
         elif flag.kind == "military":
             start = service_start_date(flag)
             if origination_date < start and first_payment_date is not None and first_payment_date < start:

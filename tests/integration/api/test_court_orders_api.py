@@ -129,3 +129,30 @@ def test_a_bad_day_is_a_problem_naming_on(bankrupt):
 
     assert response.status_code == 422
     assert response.json()["field"] == "on"
+
+
+def test_a_military_flag_on_a_uk_agreement_leaves_repossession_allowed_in_the_api_and_the_command(capsys):
+    contract = Contract.objects.select_related("customer").get(pk=book(uk_pcp()).contract_id)
+    party_flag_set(
+        party=contract.customer,
+        kind="military",
+        detail="active duty from 2025-06-01",
+        set_date=date(2026, 1, 5),
+        at=AT,
+        set_by=None,
+    )
+    main(["repossession-permission", contract.account_number, "--on", "2026-03-16", "--json"])
+    from_command = json.loads(capsys.readouterr().out)
+
+    response = client_as("agent").get(
+        f"/api/v1/accounts/{contract.account_number}/repossession-permission", {"on": "2026-03-16"}
+    )
+
+    assert response.json() == from_command
+    assert from_command == {
+        "allowed": True,
+        "reasons": [
+            "Military service since 2026-01-05: SCRA (50 U.S.C. § 3952) does not apply to a UK agreement, "
+            "so it does not stop repossession"
+        ],
+    }

@@ -2,6 +2,7 @@
 opt-outs honoured, repossession under SCRA."""
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -25,6 +26,10 @@ from recoup.portfolio.models import Contract
 from tests.integration.factories import book, uk_customer, uk_pcp, us_customer, us_loan
 
 pytestmark = pytest.mark.django_db
+
+
+# A US contract whose deposit is paid at signing: a payment before service began, for SCRA.
+DEPOSIT_OF_3000 = {"cash_price": Decimal("18000"), "deposit": Decimal("3000")}
 
 
 def booked(application=None):
@@ -297,7 +302,9 @@ def test_many_attempts_are_recorded_together_or_not_at_all():
 
 
 def test_scra_refuses_repossession_when_the_contract_and_the_deposit_came_before_service():
-    contract = booked(uk_pcp(customer=uk_customer()))
+    contract = booked(
+        us_loan(origination_date=date(2024, 3, 15), first_due_date=date(2024, 4, 15), **DEPOSIT_OF_3000)
+    )
     party_flag_set(
         party=contract.customer,
         kind="military",
@@ -315,6 +322,26 @@ def test_scra_refuses_repossession_when_the_contract_and_the_deposit_came_before
         "service began (2025-06-01): no repossession without a court order",
     )
     assert before_flag.allowed
+
+
+def test_a_military_flag_on_a_uk_agreement_does_not_stop_repossession():
+    contract = booked(uk_pcp(customer=uk_customer()))
+    party_flag_set(
+        party=contract.customer,
+        kind="military",
+        detail="active duty from 2025-06-01",
+        set_date=date(2026, 1, 5),
+        at=AT,
+        set_by=None,
+    )
+
+    permission = repossession_permission(contract_id=contract.pk, on_date=date(2026, 3, 16))
+
+    assert permission.allowed
+    assert permission.reasons == (
+        "Military service since 2026-01-05: SCRA (50 U.S.C. § 3952) does not apply to a UK agreement, so it "
+        "does not stop repossession",
+    )
 
 
 def test_a_contract_made_after_service_began_may_be_repossessed():

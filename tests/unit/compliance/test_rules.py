@@ -279,6 +279,34 @@ def test_scra_does_not_protect_a_contract_made_after_service_began_or_without_a_
     assert unpaid.allowed
 
 
+def test_a_military_flag_on_a_uk_agreement_does_not_stop_repossession_and_says_why():
+    military = Flag(kind="military", detail="active duty from 2025-06-01", set_date=date(2026, 1, 5))
+
+    decision = repossession_decide(
+        flags=(military,), origination_date=date(2024, 1, 1), first_payment_date=date(2024, 2, 1), us=False
+    )
+
+    assert decision.allowed
+    assert decision.reasons == (
+        "Military service since 2026-01-05: SCRA (50 U.S.C. § 3952) does not apply to a UK agreement, so it "
+        "does not stop repossession",
+    )
+
+
+def test_a_uk_agreement_is_still_barred_by_breathing_space_beside_a_military_flag():
+    flags = (
+        Flag(kind="military", detail="", set_date=date(2026, 1, 5)),
+        Flag(kind="breathing_space", detail="standard", set_date=date(2026, 2, 1)),
+    )
+
+    decision = repossession_decide(
+        flags=flags, origination_date=date(2024, 1, 1), first_payment_date=date(2024, 2, 1), us=False
+    )
+
+    assert not decision.allowed
+    assert decision.reasons[1].startswith("Breathing Space since 2026-02-01")
+
+
 def test_without_a_date_in_its_detail_service_starts_the_day_the_flag_was_set():
     assert service_start_date(Flag(kind="military", detail="deployed", set_date=date(2025, 9, 2))) == date(
         2025, 9, 2
