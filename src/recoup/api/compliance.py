@@ -1,19 +1,25 @@
 """The contact gate: may this account's customer be contacted on a channel at a moment? May its
-vehicle be repossessed on a day, and the court orders that lift a bar on it."""
+vehicle be repossessed on a day, and the court orders that lift a bar on it: listed, recorded and
+revoked (team leaders and above record and revoke; a refusal is 403 naming "by", an unknown account
+or order 404, a bad or already revoked order 422 naming its field)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from recoup.api.errors import NotPermitted
-from recoup.compliance.errors import CourtOrderNotAllowed
+from recoup.compliance.errors import CourtOrderNotAllowed, CourtOrderNotFound
 from recoup.compliance.inputs import moment_parse
-from recoup.compliance.operations import court_order_record
-from recoup.compliance.queries import account_contact_permission, account_repossession_permission
+from recoup.compliance.operations import court_order_record, court_order_revoke
+from recoup.compliance.queries import (
+    account_contact_permission,
+    account_court_orders,
+    account_repossession_permission,
+)
 from recoup.kernel import clock
 from recoup.kernel.plain import plain
 
@@ -94,3 +100,49 @@ def court_order_post(
     except CourtOrderNotAllowed as refused:
         raise NotPermitted(refused.message, field=refused.field) from refused
     return Status(201, plain(recorded))
+
+
+class OrdersQuery(Schema):
+    on: date | None = Field(None, description="the day each order's state is given for; today when left out")
+
+
+@router.get(
+    "/accounts/{account_number}/court-orders",
+    response=list[dict[str, Any]],
+    summary="The account's court orders, revoked ones too, the latest granted first, with their state",
+)
+def court_orders_get(
+    request: HttpRequest, account_number: str, query: Query[OrdersQuery]
+) -> list[dict[str, Any]]:
+    orders = account_court_orders(account_number=account_number, on_date=query.on or clock.today())
+    return [plain(order) for order in orders]
+
+
+class RevokeIn(Schema):
+    reason: str = Field(..., description="why the order is revoked, e.g. recorded on the wrong account")
+
+
+@router.post(
+    "/accounts/{account_number}/court-orders/{court_order_id}/revoke",
+    response=dict[str, Any],
+    summary="Revoke a court order recorded by mistake; it stays on record (team leader and above)",
+)
+def court_order_revoke_post(
+    request: HttpRequest, account_number: str, court_order_id: int, payload: RevokeIn
+) -> Any:
+    try:
+        revoked = court_order_revoke(
+            account_number=account_number,
+            court_order_id=court_order_id,
+            reason=payload.reason,
+            by=request.user,  # type: ignore[arg-type]
+            at=clock.now(),
+        )
+    except CourtOrderNotAllowed as refused:
+        raise NotPermitted(refused.message, field=refused.field) from refused
+    except CourtOrderNotFound as missing:
+        body = {"type": "about:blank", "title": "Not found", "status": 404, "detail": missing.message}
+        return JsonResponse(
+            {**body, "field": missing.field}, status=404, content_type="application/problem+json"
+        )
+    return plain(revoked)

@@ -660,27 +660,32 @@ def court_order_record(
 
 def court_order_revoke(
     *, account_number: str, court_order_id: int, reason: str, by: User, at: datetime
-) -> None:
+) -> CourtOrderView:
     """Revoke an order recorded by mistake: it stays on record and is never in force again. Audited,
-    one transaction.
+    one transaction. Returns the order as revoked (its state "revoked").
 
-    Raises CourtOrderNotAllowed (field "by"), CourtOrderNotFound (field "court_order_id": none of
-    this account), InvalidCourtOrder (field "reason": blank or too long; "court_order_id": already
-    revoked; "at": naive).
+    Raises CourtOrderNotAllowed (field "by"), AccountNotFound (field "account_number"),
+    CourtOrderNotFound (field "court_order_id": none of this account), InvalidCourtOrder (field
+    "reason": blank or too long; "court_order_id": already revoked; "at": naive).
     """
     if at.tzinfo is None or at.utcoffset() is None:
         raise InvalidCourtOrder("at: the moment of revoking needs a time zone", field="at")
     _court_order_by(by)
     reason = _court_order_text(reason, "reason", required=True)
+    number = account_number.strip()
+    contract_id = Contract.objects.filter(account_number=number).values_list("pk", flat=True).first()
+    if contract_id is None:
+        raise AccountNotFound(f"account_number: no account {number!r}", field="account_number")
     with transaction.atomic():
         order = (
-            CourtOrder.objects.select_for_update()
-            .filter(pk=court_order_id, contract__account_number=account_number.strip())
+            CourtOrder.objects.select_for_update(of=("self",))
+            .select_related("recorded_by")
+            .filter(pk=court_order_id, contract_id=contract_id)
             .first()
         )
         if order is None:
             raise CourtOrderNotFound(
-                f"court_order_id: account {account_number.strip()} has no court order {court_order_id}",
+                f"court_order_id: account {number} has no court order {court_order_id}",
                 field="court_order_id",
             )
         if order.revoked_at is not None:
@@ -701,3 +706,4 @@ def court_order_revoke(
             before=before,
             after=_court_order_values(order),
         )
+    return court_order_view(order, at.date())

@@ -50,6 +50,7 @@ __all__ = [
     "Permission",
     "RepossessionView",
     "account_contact_permission",
+    "account_court_orders",
     "account_repossession",
     "account_repossession_permission",
     "contact_permission",
@@ -406,6 +407,13 @@ def account_repossession(*, account_number: str, on_date: date) -> RepossessionV
         permission=_repossession_decide(account, on_date, orders),
         orders=tuple(court_order_view(row, on_date) for row in orders),
     )
+
+
+def account_court_orders(*, account_number: str, on_date: date) -> list[CourtOrderView]:
+    """The account's court orders, revoked ones too, the latest granted first, each with its state on
+    `on_date`. Raises AccountNotFound (field "account_number")."""
+    account = _account(account_number=account_number)
+    return [court_order_view(row, on_date) for row in _orders(account.contract_id)]
 
 
 @dataclass(frozen=True)

@@ -260,8 +260,14 @@ def test_revoking_needs_a_reason_and_an_order_of_the_account(servicemember, lead
             account_number=other.account_number, court_order_id=order_id, reason="Wrong", by=leader, at=AT
         )
 
+    with pytest.raises(AccountNotFound) as no_account:
+        court_order_revoke(
+            account_number="NO-SUCH", court_order_id=order_id, reason="Wrong", by=leader, at=AT
+        )
+
     assert no_reason.value.field == "reason"
     assert elsewhere.value.field == "court_order_id"
+    assert no_account.value.field == "account_number"
     assert CourtOrder.objects.get().revoked_at is None
 
 
