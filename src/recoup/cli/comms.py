@@ -51,15 +51,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _letters_run(args: argparse.Namespace) -> int:
-    from recoup.comms.batch import letters_run
-    from recoup.comms.notices.operations import notices_send
+    from recoup.comms.batch import letter_run_after_close
     from recoup.kernel import clock
 
     started = time.perf_counter()
-    at = clock.now()
-    # The statutory notices the close recorded go out first: they have clocks running.
-    notices = {f"notices_{key}": value for key, value in notices_send(at=at).items()}
-    counts = {**notices, **letters_run(as_of=args.as_of, at=at, every_days=args.every_days)}
+    counts = letter_run_after_close(as_of=args.as_of, at=clock.now(), every_days=args.every_days)
     seconds = time.perf_counter() - started
     per_second = round(counts.get("letter", 0) / seconds, 1) if seconds > 0 else 0.0
     if args.json:

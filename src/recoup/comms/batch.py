@@ -28,6 +28,7 @@ from recoup.collections.models import WorkItem
 from recoup.comms import models
 from recoup.comms.context import account_facts
 from recoup.comms.errors import CommsError, InvalidLetterRun
+from recoup.comms.notices.operations import notices_send
 from recoup.comms.publishing import current_version
 from recoup.comms.rendering import Rendered, rendered_for
 from recoup.comms.sending import deliver, rendered_letter_pdf
@@ -42,6 +43,18 @@ CHUNK = 500
 
 def letter_run_treatments() -> dict[str, str]:
     return dict(getattr(settings, "RECOUP_LETTER_RUN", DEFAULT_TREATMENTS))
+
+
+def letter_run_after_close(*, as_of: date, at: datetime, every_days: int | None = None) -> dict[str, int]:
+    """What goes out after the close of business `as_of`, as `recoup letters run` and the worker's
+    letter_run task send it: first the statutory notices the close recorded (their clocks are
+    running), then the strategies' treatments (letters_run).
+
+    Returns the notices' counts as "notices_sent" and "notices_held", then letters_run's counts.
+    Raises what letters_run raises; the notices already sent stay sent.
+    """
+    notices = {f"notices_{key}": value for key, value in notices_send(at=at).items()}
+    return {**notices, **letters_run(as_of=as_of, at=at, every_days=every_days)}
 
 
 def letters_run(*, as_of: date, at: datetime, every_days: int | None = None) -> dict[str, int]:

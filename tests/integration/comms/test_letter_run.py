@@ -1,17 +1,24 @@
 """The letter run after the close: the strategies' letter treatment sent to the right accounts,
-once within the interval, with the gate's refusals counted by reason."""
+once within the interval, with the gate's refusals counted by reason; the notices the close recorded
+go first, the same way from the command and from the worker's task."""
 
-from datetime import timedelta
+import json
+from datetime import date, timedelta
 
 import pytest
 
+from recoup.cli.main import main
 from recoup.collections.strategy_batch import strategies_apply
+from recoup.comms.background import tasks
 from recoup.comms.batch import letters_run, reason_heading
 from recoup.comms.errors import InvalidLetterRun
 from recoup.comms.models import SentItem
+from recoup.comms.notices.models import Notice
+from recoup.comms.notices.operations import notices_record
 from recoup.compliance.models import ContactAttempt
 from recoup.parties.operations import party_flag_set
 from tests.integration.collections.work_builders import AS_OF, AT, account_in_arrears, strategy_make
+from tests.integration.comms.notices.helpers import account, in_arrears
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +121,35 @@ def test_reasons_add_up_by_their_heading():
     assert reason_heading("Bankruptcy since 2024-03-01: 11 U.S.C. §362") == "Bankruptcy"
     assert reason_heading("Calling hours (Reg F): 07:00 in Chicago") == "Calling hours"
     assert reason_heading("No email may be sent: no email address on file") == "No email may be sent"
+
+
+def _run(interface: str, as_of: date, capsys: pytest.CaptureFixture[str]) -> dict[str, int]:
+    """The run as `recoup letters run --json` prints it (its counts) or as the worker's task returns it."""
+    if interface == "task":
+        return tasks.letter_run.call(business_date=as_of.isoformat())
+    assert main(["letters", "run", "--as-of", as_of.isoformat(), "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    return {key: value for key, value in printed.items() if isinstance(value, int)}
+
+
+@pytest.mark.parametrize("interface", ["command", "task"])
+def test_the_command_and_the_task_send_the_notices_first_then_the_letters_and_say_the_same(
+    placed, capsys, interface
+):
+    kansas = account("US-KS")
+    in_arrears(kansas, oldest_unpaid=AS_OF - timedelta(days=10), arrears_minor=30_000)
+    notices_record(as_of=AS_OF, at=AT)
+
+    counts = _run(interface, AS_OF, capsys)
+
+    assert counts == {
+        "notices_sent": 1,
+        "notices_held": 0,
+        "selected": 3,
+        "letter": 3,
+        "email": 0,
+        "sms": 0,
+        "refused": 0,
+        "recently_sent": 0,
+    }
+    assert Notice.objects.get(contract_id=kansas.contract_id).status == "sent"

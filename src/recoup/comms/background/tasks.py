@@ -17,7 +17,6 @@ from django_tasks.base import Task
 
 from recoup.comms import batch
 from recoup.comms.inbox import operations as inbox
-from recoup.comms.notices import operations as notices
 from recoup.kernel import clock
 
 
@@ -29,9 +28,7 @@ def inbox_fetch() -> dict[str, int]:
 @task()
 def letter_run(*, business_date: str) -> dict[str, int]:
     """The letter run for `business_date` (YYYY-MM-DD): the notices go first, as their clocks run."""
-    at = clock.now()
-    sent = {f"notices_{key}": value for key, value in notices.notices_send(at=at).items()}
-    return {**sent, **batch.letters_run(as_of=date.fromisoformat(business_date), at=at)}
+    return batch.letter_run_after_close(as_of=date.fromisoformat(business_date), at=clock.now())
 
 
 BY_NAME: dict[str, Task[..., Any]] = {"inbox_fetch": inbox_fetch, "letter_run": letter_run}
