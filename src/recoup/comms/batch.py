@@ -2,10 +2,10 @@
 
 The strategies place each account in arrears in a queue with a treatment (collections.WorkItem);
 those whose treatment is a letter, an email or an SMS get the template that treatment maps to, at
-most once every `every_days` days. Selection is one query for the whole book; each account then
-passes the contact gate (a refusal is counted with its reason, and nothing is sent), and the
-accounts are rendered and kept a chunk at a time: merge values in a few queries per chunk, one PDF
-per letter, one bulk insert per chunk.
+most once every `every_days` days. Selection is one query for the whole book; the accounts then
+go a chunk at a time: the contact gate decides for the whole chunk in a few queries (a refusal is
+counted with its reason, and nothing is sent), then merge values in a few queries per chunk, one
+PDF per letter, one bulk insert per chunk.
 
 RECOUP_LETTER_RUN (settings) maps treatments to template codes, e.g. {"letter": "arrears.reminder"};
 RECOUP_LETTER_RUN_EVERY_DAYS is the interval (14 by default).
@@ -112,8 +112,9 @@ def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
 def _chunk_send(contract_ids: list[int], *, channel: str, code: str, at: datetime) -> Counter[str]:
     counts: Counter[str] = Counter()
     allowed = []
+    permissions = compliance.contact_permissions(contract_ids=contract_ids, channel=channel, at=at)
     for contract_id in contract_ids:
-        permission = compliance.contact_permission(contract_id=contract_id, channel=channel, at=at)
+        permission = permissions[contract_id]
         if permission.allowed:
             allowed.append(contract_id)
             continue
