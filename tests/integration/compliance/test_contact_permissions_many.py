@@ -278,7 +278,7 @@ def test_the_queries_do_not_grow_with_the_number_of_accounts(mix):
             contact_permissions(contract_ids=mix, channel=channel, at=AT)
 
         assert len(all_of_them) == len(few), channel
-        assert len(all_of_them) <= 9, channel
+        assert len(all_of_them) <= 8, channel
 
 
 def test_no_accounts_need_no_query_and_an_unknown_one_is_named():
