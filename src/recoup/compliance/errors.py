@@ -77,3 +77,22 @@ class CourtOrderNotFound(ComplianceError):
 
 class CourtOrderNotAllowed(ComplianceError):
     """The user's role may not record or revoke court orders (field "by")."""
+
+
+class InvalidPlacement(ComplianceError):
+    """A placement with a missing or impossible value (an unknown kind, a blank or too long agency, a
+    placed date after the moment it is recorded or before the last of its kind was recalled, a recall
+    without a reason, dated before the placement or after today, or of a placement already recalled)."""
+
+
+class PlacementClash(ComplianceError):
+    """The account is already placed with an agency of this kind (field "kind")."""
+
+
+class PlacementNotFound(ComplianceError):
+    """No placement of this account has this id (field "placement_id"), or none of this kind is open
+    (field "kind")."""
+
+
+class PlacementNotAllowed(ComplianceError):
+    """The user's role may not place accounts or recall them (field "by")."""

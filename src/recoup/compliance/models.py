@@ -1,7 +1,8 @@
-"""The contact gate's tables: the rule packs, every contact attempt, channel opt-outs, and the court
-orders that lift a bar on repossession.
+"""The contact gate's tables: the rule packs, every contact attempt, channel opt-outs, the court
+orders that lift a bar on repossession, and the account's placements with outside agencies (which
+choose the first- or third-party rule pack).
 
-Attempts, opt-outs and court orders are history: never edited or deleted.
+Attempts, opt-outs, court orders and placements are history: never edited or deleted.
 """
 
 from django.conf import settings
@@ -174,5 +175,72 @@ class CourtOrder(models.Model):
                 fields=["contract", "kind", "reference"],
                 name="court_order_once",
                 condition=models.Q(revoked_at__isnull=True),
+            ),
+        ]
+
+
+class PlacementKind(models.TextChoices):
+    COLLECTION_AGENCY = "collection_agency", "Debt collection agency"
+    SOLICITOR = "solicitor", "Solicitor or collection attorney"
+    REPOSSESSION_AGENT = "repossession_agent", "Repossession agent"
+    TRACE_SPECIALIST = "trace_specialist", "Trace specialist"
+
+
+class Placement(models.Model):
+    """The account placed with an outside agency, as a person recorded it: from `placed_date` up to
+    but not including `recalled_date` (none while placed). A placement with a debt collection agency
+    or a solicitor makes the contact gate apply the third-party rule pack
+    (compliance.rules.COLLECTING_PLACEMENT_KINDS).
+
+    Never deleted: a recall fills `recalled_date`, `recalled_at`, `recalled_by` and `recall_reason`.
+    An account has at most one open placement of each kind.
+    """
+
+    contract = models.ForeignKey(
+        "portfolio.Contract", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    kind = models.CharField(max_length=32, choices=PlacementKind.choices)
+    agency = models.CharField(max_length=200)
+    placed_date = models.DateField()
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    placed_at = models.DateTimeField()
+    recalled_date = models.DateField(null=True, blank=True)
+    recalled_at = models.DateTimeField(null=True, blank=True)
+    recalled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    recall_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["contract", "placed_date"], name="placement_account")]
+        constraints = [
+            models.CheckConstraint(name="placement_kind", condition=models.Q(kind__in=PlacementKind.values)),
+            models.CheckConstraint(name="placement_agency", condition=models.Q(agency__gt="")),
+            models.CheckConstraint(
+                name="placement_recalled_after_placed",
+                condition=models.Q(recalled_date__isnull=True)
+                | models.Q(recalled_date__gte=models.F("placed_date")),
+            ),
+            models.CheckConstraint(
+                name="placement_recall_whole",
+                condition=models.Q(
+                    recalled_date__isnull=True,
+                    recalled_at__isnull=True,
+                    recalled_by__isnull=True,
+                    recall_reason="",
+                )
+                | models.Q(recalled_date__isnull=False, recalled_at__isnull=False, recall_reason__gt=""),
+            ),
+            models.UniqueConstraint(
+                fields=["contract", "kind"],
+                name="placement_open_once",
+                condition=models.Q(recalled_date__isnull=True),
             ),
         ]

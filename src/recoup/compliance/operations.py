@@ -1,5 +1,5 @@
-"""Writes of the contact gate: the attempts it counts and the opt-outs it honours; and the court
-orders that lift a bar on repossession."""
+"""Writes of the contact gate: the attempts it counts and the opt-outs it honours; the court orders
+that lift a bar on repossession; and the account's placements with outside agencies."""
 
 from __future__ import annotations
 
@@ -23,7 +23,11 @@ from recoup.compliance.errors import (
     InvalidContactPolicy,
     InvalidCourtOrder,
     InvalidOptOut,
+    InvalidPlacement,
     OptOutNotFound,
+    PlacementClash,
+    PlacementNotAllowed,
+    PlacementNotFound,
     UnknownChannel,
 )
 from recoup.compliance.models import (
@@ -33,9 +37,11 @@ from recoup.compliance.models import (
     ContactPolicy,
     CourtOrder,
     CourtOrderKind,
+    Placement,
+    PlacementKind,
 )
 from recoup.compliance.packs import DEFAULT_PACKS
-from recoup.compliance.queries import CourtOrderView, court_order_view
+from recoup.compliance.queries import CourtOrderView, PlacementView, court_order_view, placement_view
 from recoup.compliance.rules import CHANNELS, OPT_OUT_CHANNELS
 from recoup.parties.errors import InvalidPhone, PartyNotFound
 from recoup.parties.models import Party
@@ -707,3 +713,222 @@ def court_order_revoke(
             after=_court_order_values(order),
         )
     return court_order_view(order, at.date())
+
+
+# Placing an account with an agency, or taking it back, is a team leader's call or above, as for court
+# orders: it changes who may contact the customer and under which rules.
+MAY_PLACE = frozenset({Role.TEAM_LEADER, Role.HEAD_OF_CREDIT, Role.ADMINISTRATOR})
+PLACEMENT_TEXT_MAX = {"agency": 200, "reason": 500}
+
+
+def placement_may_record(user: Any) -> bool:
+    """Whether this user may place accounts with agencies and recall them: team leaders, the head of
+    credit and administrators."""
+    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", None) in MAY_PLACE
+
+
+def _placement_by(by: User) -> None:
+    if not placement_may_record(by):
+        raise PlacementNotAllowed(
+            "by: only a team leader, the head of credit or an administrator may place an account with "
+            "an agency or recall it",
+            field="by",
+        )
+
+
+def _placement_text(value: str, field: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidPlacement(f"{field}: required", field=field)
+    if len(value) > PLACEMENT_TEXT_MAX[field]:
+        raise InvalidPlacement(f"{field}: at most {PLACEMENT_TEXT_MAX[field]} characters", field=field)
+    return value
+
+
+def _placement_kind(kind: str) -> PlacementKind:
+    kind = (kind or "").strip()
+    if kind not in PlacementKind.values:
+        raise InvalidPlacement(
+            f"kind: {kind!r} is not one of {', '.join(PlacementKind.values)}", field="kind"
+        )
+    return PlacementKind(kind)
+
+
+def _placement_values(placement: Placement) -> dict[str, Any]:
+    return {
+        "kind": placement.kind,
+        "agency": placement.agency,
+        "placed_date": placement.placed_date.isoformat(),
+        "recalled_date": placement.recalled_date.isoformat() if placement.recalled_date else None,
+        "recall_reason": placement.recall_reason,
+    }
+
+
+def _contract_id(account_number: str) -> int:
+    number = account_number.strip()
+    contract_id = Contract.objects.filter(account_number=number).values_list("pk", flat=True).first()
+    if contract_id is None:
+        raise AccountNotFound(f"account_number: no account {number!r}", field="account_number")
+    return contract_id
+
+
+def placement_record(
+    *,
+    account_number: str,
+    kind: str,
+    agency: str,
+    placed_date: date | None = None,
+    by: User,
+    at: datetime,
+) -> PlacementView:
+    """Place the account with an outside agency from `placed_date` (the day of `at` when not given):
+    a debt collection agency ("collection_agency"), a solicitor or collection attorney ("solicitor"),
+    a repossession agent ("repossession_agent") or a trace specialist ("trace_specialist"). While a
+    debt collection agency or a solicitor holds it, the contact gate applies the third-party rule
+    pack. One open placement of a kind at a time. Audited, one transaction. Returns the placement as
+    recorded (its state on the day of `at`).
+
+    Raises PlacementNotAllowed (field "by"), AccountNotFound (field "account_number"),
+    InvalidPlacement (field "kind": unknown; "agency": blank or too long; "placed_date": after the
+    day of `at`, or before the day the last placement of this kind was recalled; "at": naive),
+    PlacementClash (field "kind": the account is already placed with an agency of this kind).
+    """
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise InvalidPlacement("at: the moment of recording needs a time zone", field="at")
+    _placement_by(by)
+    placement_kind = _placement_kind(kind)
+    agency = _placement_text(agency, "agency")
+    placed_date = placed_date or at.date()
+    if placed_date > at.date():
+        raise InvalidPlacement(
+            f"placed_date: {placed_date.isoformat()} is after today ({at.date().isoformat()}); record a "
+            "placement once it is made",
+            field="placed_date",
+        )
+    number = account_number.strip()
+    contract_id = _contract_id(number)
+    with transaction.atomic():
+        same_kind = Placement.objects.filter(contract_id=contract_id, kind=placement_kind)
+        open_one = same_kind.filter(recalled_date__isnull=True).first()
+        if open_one is not None:
+            raise PlacementClash(
+                f"kind: account {number} is already placed with {open_one.agency} "
+                f"({placement_kind.label.lower()}) since {open_one.placed_date.isoformat()}; recall it first",
+                field="kind",
+            )
+        last_recalled = same_kind.order_by("-recalled_date").values_list("recalled_date", flat=True).first()
+        if last_recalled is not None and placed_date < last_recalled:
+            raise InvalidPlacement(
+                f"placed_date: {placed_date.isoformat()} is before {last_recalled.isoformat()}, when the "
+                f"last placement with a {placement_kind.label.lower()} was recalled",
+                field="placed_date",
+            )
+        try:
+            with transaction.atomic():
+                placement = Placement.objects.create(
+                    contract_id=contract_id,
+                    kind=placement_kind,
+                    agency=agency,
+                    placed_date=placed_date,
+                    placed_by=by,
+                    placed_at=at,
+                )
+        except IntegrityError:
+            raise PlacementClash(
+                f"kind: account {number} was placed with a {placement_kind.label.lower()} at the same time",
+                field="kind",
+            ) from None
+        audit_record(
+            actor=by,
+            action="compliance.placement_recorded",
+            object_type="placement",
+            object_id=placement.pk,
+            at=at,
+            after={"account_number": number, **_placement_values(placement)},
+        )
+    return placement_view(placement, at.date())
+
+
+def placement_recall(
+    *,
+    account_number: str,
+    reason: str,
+    placement_id: int | None = None,
+    kind: str = "",
+    recalled_date: date | None = None,
+    by: User,
+    at: datetime,
+) -> PlacementView:
+    """Take the account back from an agency from `recalled_date` (the day of `at` when not given): the
+    placement `placement_id`, or the open placement of `kind`. It stays on record; from that day the
+    agency no longer holds the account. Audited, one transaction. Returns the placement as recalled.
+
+    Raises PlacementNotAllowed (field "by"), AccountNotFound (field "account_number"),
+    PlacementNotFound (field "placement_id": none of this account; "kind": none of this kind open),
+    InvalidPlacement (field "reason": blank or too long; "kind": unknown, or neither it nor an id
+    given; "placement_id": already recalled; "recalled_date": before the placement or after the day
+    of `at`; "at": naive).
+    """
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise InvalidPlacement("at: the moment of recalling needs a time zone", field="at")
+    _placement_by(by)
+    reason = _placement_text(reason, "reason")
+    which: int | PlacementKind
+    if placement_id is not None:
+        which = placement_id
+    elif not (kind or "").strip():
+        raise InvalidPlacement("kind: say which placement to recall, by its kind or its id", field="kind")
+    else:
+        which = _placement_kind(kind)
+    recalled_date = recalled_date or at.date()
+    if recalled_date > at.date():
+        raise InvalidPlacement(
+            f"recalled_date: {recalled_date.isoformat()} is after today ({at.date().isoformat()})",
+            field="recalled_date",
+        )
+    number = account_number.strip()
+    contract_id = _contract_id(number)
+    with transaction.atomic():
+        rows = (
+            Placement.objects.select_for_update(of=("self",))
+            .select_related("placed_by")
+            .filter(contract_id=contract_id)
+        )
+        if isinstance(which, PlacementKind):
+            placement = rows.filter(kind=which, recalled_date__isnull=True).first()
+            if placement is None:
+                raise PlacementNotFound(
+                    f"kind: account {number} is not placed with a {which.label.lower()}", field="kind"
+                )
+        else:
+            placement = rows.filter(pk=which).first()
+            if placement is None:
+                raise PlacementNotFound(
+                    f"placement_id: account {number} has no placement {which}", field="placement_id"
+                )
+            if placement.recalled_date is not None:
+                raise InvalidPlacement(
+                    f"placement_id: the placement with {placement.agency} was already recalled on "
+                    f"{placement.recalled_date.isoformat()}",
+                    field="placement_id",
+                )
+        if recalled_date < placement.placed_date:
+            raise InvalidPlacement(
+                f"recalled_date: {recalled_date.isoformat()} is before the account was placed "
+                f"({placement.placed_date.isoformat()})",
+                field="recalled_date",
+            )
+        before = _placement_values(placement)
+        placement.recalled_date, placement.recalled_at = recalled_date, at
+        placement.recalled_by, placement.recall_reason = by, reason
+        placement.save(update_fields=["recalled_date", "recalled_at", "recalled_by", "recall_reason"])
+        audit_record(
+            actor=by,
+            action="compliance.placement_recalled",
+            object_type="placement",
+            object_id=placement.pk,
+            at=at,
+            before=before,
+            after=_placement_values(placement),
+        )
+    return placement_view(placement, at.date())

@@ -1,17 +1,19 @@
 """The contact gate: may we contact this customer, on this channel, at this moment, about this
-account? And may the vehicle be repossessed on this day, given the court orders on record?
+account? And may the vehicle be repossessed on this day, given the court orders on record? And the
+account's placements with outside agencies.
 
 One decision per call, read with a handful of index seeks: the contract, the customer (addresses,
-phones, emails, flags), the account's calls in the policy's window, the customer's opt-outs and the
-rule packs. contact_permissions gives the same decision for many accounts with the same handful of
-queries, each reading them all. The rules themselves are pure (recoup.compliance.rules).
+phones, emails, flags), the account's placements (a third-party collector's choose the third-party
+rule pack), the account's calls in the policy's window, the customer's opt-outs and the rule packs.
+contact_permissions gives the same decision for many accounts with the same handful of queries, each
+reading them all. The rules themselves are pure (recoup.compliance.rules).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Q
@@ -27,10 +29,13 @@ from recoup.compliance.models import (
     ContactPolicy,
     CourtOrder,
     CourtOrderKind,
+    Placement,
+    PlacementKind,
 )
 from recoup.compliance.packs import DEFAULT_PACKS, Pack
 from recoup.compliance.rules import (
     CHANNELS,
+    COLLECTING_PLACEMENT_KINDS,
     OPT_OUT_CHANNELS,
     PURPOSES,
     Customer,
@@ -38,6 +43,7 @@ from recoup.compliance.rules import (
     Number,
     OptOut,
     Permission,
+    collecting_placements,
     contact_decide,
     local_date,
     repossession_decide,
@@ -51,9 +57,12 @@ from recoup.portfolio.models import Contract
 __all__ = [
     "CourtOrderView",
     "Permission",
+    "PlacementView",
+    "PlacementsView",
     "RepossessionView",
     "account_contact_permission",
     "account_court_orders",
+    "account_placements",
     "account_repossession",
     "account_repossession_permission",
     "contact_permission",
@@ -264,29 +273,40 @@ def _decide_many(
     accounts: Sequence[_Account], *, channel: str, at: datetime, purpose: str
 ) -> dict[int, Permission]:
     """The gate's answer for each account, read for all of them at once: the customers (five
-    queries), their opt-outs of the channel, the stored rule packs and, for a call that counts, the
-    accounts' recent calls — one query each, however many accounts."""
+    queries), their opt-outs of the channel, the accounts' placements with third-party collectors,
+    the stored rule packs and, for a call that counts, the accounts' recent calls — one query each,
+    however many accounts."""
     if not accounts:
         return {}
     party_ids = {account.customer_id for account in accounts}
     views = party_views(party_ids)
     opt_outs = _opt_outs(party_ids, channel=channel, at=at)
+    placements = _collecting_placements([account.contract_id for account in accounts], at=at)
     stored = _stored_packs(account.country for account in accounts)
-    packs: dict[tuple[str, str, str], Pack] = {}
+    customers: dict[int, Customer] = {}
+    placed: dict[int, tuple[rules.Placement, ...]] = {}
+    policies: dict[int, Policy] = {}
+    packs: dict[tuple[str, str, str, str], Pack] = {}
     for account in accounts:
-        scope = (account.country, account.jurisdiction, account.product_code)
+        view = views.get(account.customer_id)
+        zones = _zones(view, account.jurisdiction)
+        # The customer's day, as for the flags: a placement from tomorrow is not yet theirs.
+        today = local_date(at, zones[0]) if zones else at.date()
+        customers[account.contract_id] = _customer(
+            account, view, zones=zones, today=today, opt_outs=opt_outs.get(account.customer_id, ())
+        )
+        placed[account.contract_id] = collecting_placements(placements.get(account.contract_id, ()), today)
+        collector = Collector.THIRD_PARTY if placed[account.contract_id] else Collector.FIRST_PARTY
+        scope = (account.country, account.jurisdiction, account.product_code, collector)
         if scope not in packs:
             packs[scope] = _pack_choose(
                 stored,
                 country=account.country,
                 jurisdiction=account.jurisdiction,
                 product_code=account.product_code,
-                collector=Collector.FIRST_PARTY,
+                collector=collector,
             )
-    policies = {
-        account.contract_id: packs[(account.country, account.jurisdiction, account.product_code)].policy
-        for account in accounts
-    }
+        policies[account.contract_id] = packs[scope].policy
     calls: dict[int, tuple[Call, ...]] = {}
     if channel == "call" and purpose != "callback":
         calls = _calls({contract_id: _reach(policy) for contract_id, policy in policies.items()}, at=at)
@@ -295,17 +315,35 @@ def _decide_many(
             channel=channel,
             at=at,
             purpose=purpose,
-            customer=_customer(
-                account,
-                views.get(account.customer_id),
-                at=at,
-                opt_outs=opt_outs.get(account.customer_id, ()),
-            ),
+            customer=customers[account.contract_id],
             calls=calls.get(account.contract_id, ()),
             policy=policies[account.contract_id],
+            placed=placed[account.contract_id],
         )
         for account in accounts
     }
+
+
+def _collecting_placements(contract_ids: Sequence[int], *, at: datetime) -> dict[int, list[rules.Placement]]:
+    """Each contract's placements with a third-party collector that may be in force on the customer's
+    day of `at` (a day either side of its UTC date, the zones' reach), in one query."""
+    around = at.astimezone(UTC).date()
+    rows = (
+        Placement.objects.filter(
+            Q(recalled_date__isnull=True) | Q(recalled_date__gt=around - timedelta(days=1)),
+            contract_id__in=sorted(set(contract_ids)),
+            kind__in=sorted(COLLECTING_PLACEMENT_KINDS),
+            placed_date__lte=around + timedelta(days=1),
+        )
+        .order_by("contract_id", "placed_date", "pk")
+        .values_list("contract_id", "kind", "agency", "placed_date", "recalled_date")
+    )
+    found: dict[int, list[rules.Placement]] = {}
+    for contract_id, kind, agency, placed_date, recalled_date in rows:
+        found.setdefault(contract_id, []).append(
+            rules.Placement(kind=kind, agency=agency, placed_date=placed_date, recalled_date=recalled_date)
+        )
+    return found
 
 
 def _reach(policy: Policy) -> timedelta:
@@ -354,10 +392,13 @@ def _calls(reaches: dict[int, timedelta], *, at: datetime) -> dict[int, tuple[Ca
 
 
 def _customer(
-    account: _Account, view: PartyView | None, *, at: datetime, opt_outs: tuple[OptOut, ...]
+    account: _Account,
+    view: PartyView | None,
+    *,
+    zones: tuple[str, ...],
+    today: date,
+    opt_outs: tuple[OptOut, ...],
 ) -> Customer:
-    zones = _zones(view, account.jurisdiction)
-    today = local_date(at, zones[0]) if zones else at.date()
     return Customer(
         country=account.country,
         time_zones=zones,
@@ -632,3 +673,90 @@ def contact_policies() -> list[PackView]:
 def contact_policy_of(*, code: str) -> PackView | None:
     """The pack with this code as contact_policies shows it, or None."""
     return next((view for view in contact_policies() if view.code == code), None)
+
+
+PLACEMENT_STATES = {"placed": "Placed", "not_yet": "Not yet placed", "recalled": "Recalled"}
+
+
+@dataclass(frozen=True)
+class PlacementView:
+    """A placement as the account's placements panel and the API show it; `state` on the day asked
+    about: "placed", "not_yet" or "recalled". `collects`: a third-party debt collector's, which
+    makes the contact gate apply the third-party rule pack while placed."""
+
+    id: int
+    kind: str
+    kind_label: str
+    agency: str
+    collects: bool
+    placed_date: date
+    placed_by: str
+    placed_at: datetime
+    recalled_date: date | None
+    recalled_by: str
+    recalled_at: datetime | None
+    recall_reason: str
+    state: str
+    state_label: str
+
+
+@dataclass(frozen=True)
+class PlacementsView:
+    """The account's placements, the latest placed first, and whether on `on_date` a third-party
+    collector holds it (so the contact gate applies the third-party rule pack)."""
+
+    account_number: str
+    country: str
+    on_date: date
+    third_party: bool
+    placements: tuple[PlacementView, ...]
+
+
+def _placement(row: Placement) -> rules.Placement:
+    return rules.Placement(
+        kind=row.kind, agency=row.agency, placed_date=row.placed_date, recalled_date=row.recalled_date
+    )
+
+
+def placement_view(row: Placement, on_date: date) -> PlacementView:
+    placement = _placement(row)
+    if placement.in_force_on(on_date):
+        state = "placed"
+    elif on_date < placement.placed_date:
+        state = "not_yet"
+    else:
+        state = "recalled"
+    return PlacementView(
+        id=row.pk,
+        kind=row.kind,
+        kind_label=PlacementKind(row.kind).label,
+        agency=row.agency,
+        collects=placement.collects,
+        placed_date=row.placed_date,
+        placed_by=_user_name(row.placed_by),
+        placed_at=row.placed_at,
+        recalled_date=row.recalled_date,
+        recalled_by=_user_name(row.recalled_by),
+        recalled_at=row.recalled_at,
+        recall_reason=row.recall_reason,
+        state=state,
+        state_label=PLACEMENT_STATES[state],
+    )
+
+
+def account_placements(*, account_number: str, on_date: date) -> PlacementsView:
+    """The account's placements, recalled ones too, the latest placed first, each with its state on
+    `on_date`. Raises AccountNotFound (field "account_number")."""
+    account = _account(account_number=account_number)
+    rows = list(
+        Placement.objects.filter(contract_id=account.contract_id)
+        .select_related("placed_by", "recalled_by")
+        .order_by("-placed_date", "-pk")
+    )
+    return PlacementsView(
+        account_number=account_number.strip(),
+        country=account.country,
+        on_date=on_date,
+        third_party=bool(collecting_placements([_placement(row) for row in rows], on_date)),
+        placements=tuple(placement_view(row, on_date) for row in rows),
+    )

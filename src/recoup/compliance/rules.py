@@ -30,6 +30,11 @@ What each rule decides (the purpose of the contact changes some of them):
   called. SMS needs a mobile number neither marked do not call nor opted out of SMS.
 - Opt-outs: an SMS or email opt-out (of one address or, with no address, the whole channel) is
   honoured from the moment it was recorded.
+- Placement: while the account is placed with a debt collection agency or a solicitor (a collection
+  attorney) collecting the debt, a third-party debt collector under the FDCPA (15 U.S.C. § 1692a(6)),
+  the third-party rule pack applies (the caller chooses it; see `collecting_placements`) and the
+  policy's reason says with whom. A repossession agent or a trace specialist collects nothing: the
+  lender's own pack still applies.
 
 Purposes: "collection" (the default), "statutory_notice" (a letter the law requires: it relaxes
 cease communication, deceased, dispute and Breathing Space for letters only) and "callback" (a call
@@ -56,8 +61,10 @@ OPT_OUT_CHANNELS = ("sms", "email")
 
 __all__ = [
     "CHANNELS",
+    "COLLECTING_PLACEMENT_KINDS",
     "COURT_ORDER_KINDS",
     "OPT_OUT_CHANNELS",
+    "PLACEMENT_KINDS",
     "PURPOSES",
     "Call",
     "CourtOrder",
@@ -66,7 +73,9 @@ __all__ = [
     "Number",
     "OptOut",
     "Permission",
+    "Placement",
     "Policy",
+    "collecting_placements",
     "contact_decide",
     "local_date",
     "repossession_decide",
@@ -122,6 +131,49 @@ COURT_ORDER_KINDS = {
 }
 
 
+PLACEMENT_KINDS = {
+    "collection_agency": "Debt collection agency",
+    "solicitor": "Solicitor or collection attorney",
+    "repossession_agent": "Repossession agent",
+    "trace_specialist": "Trace specialist",
+}
+# Those who collect the debt for the lender: third-party debt collectors (15 U.S.C. § 1692a(6); a
+# lawyer regularly collecting debts is one, Heintz v. Jenkins, 514 U.S. 291 (1995)). A repossession
+# agent only enforces the security interest (§ 1692f(6) alone reaches it) and a trace specialist only
+# finds the customer: neither collects, so neither changes the rules the lender's contacts follow.
+COLLECTING_PLACEMENT_KINDS = frozenset({"collection_agency", "solicitor"})
+
+
+@dataclass(frozen=True)
+class Placement:
+    """The account placed with an outside agency (compliance.Placement): from `placed_date` up to but
+    not including `recalled_date` (None: still placed). On the day of the recall it is the lender's
+    again."""
+
+    kind: str
+    agency: str
+    placed_date: date
+    recalled_date: date | None = None
+
+    def in_force_on(self, on_date: date) -> bool:
+        return self.placed_date <= on_date and (self.recalled_date is None or on_date < self.recalled_date)
+
+    @property
+    def collects(self) -> bool:
+        return self.kind in COLLECTING_PLACEMENT_KINDS
+
+
+def collecting_placements(placements: Sequence[Placement], on_date: date) -> tuple[Placement, ...]:
+    """The placements with a third-party debt collector in force on `on_date`, the earliest placed
+    first: when there is any, the third-party rule pack applies."""
+    return tuple(
+        sorted(
+            (p for p in placements if p.collects and p.in_force_on(on_date)),
+            key=lambda p: (p.placed_date, p.kind, p.agency),
+        )
+    )
+
+
 @dataclass(frozen=True)
 class Number:
     e164: str
@@ -166,13 +218,23 @@ def local_date(at: datetime, zone_name: str) -> date:
 
 
 def contact_decide(
-    *, channel: str, at: datetime, purpose: str, customer: Customer, calls: Sequence[Call], policy: Policy
+    *,
+    channel: str,
+    at: datetime,
+    purpose: str,
+    customer: Customer,
+    calls: Sequence[Call],
+    policy: Policy,
+    placed: Sequence[Placement] = (),
 ) -> Permission:
-    """Whether the contact may be made now, with every reason that applies (refusals first).
+    """Whether the contact may be made now, with every reason that applies (refusals first, the
+    policy last).
 
     `calls` are the account's recorded calls before `at` (inbound and outbound, any age: those
-    outside the policy's windows are ignored). Raises ValueError for an unknown channel or purpose
-    or a naive `at` (the queries check these first and raise the named errors).
+    outside the policy's windows are ignored). `placed`: the account's placements with a third-party
+    collector in force today (collecting_placements), which chose `policy`; the policy's reason names
+    them. Raises ValueError for an unknown channel or purpose or a naive `at` (the queries check
+    these first and raise the named errors).
     """
     if channel not in CHANNELS:
         raise ValueError(f"channel: {channel!r} is not one of {', '.join(CHANNELS)}")
@@ -196,9 +258,18 @@ def contact_decide(
             day_of=lambda moment: local_date(moment, main_zone),
         )
     policy_line = f"Policy {policy.code}: {policy.name}"
+    if placed:
+        policy_line += f"; placed with a third party: {_placed_words(placed)}"
     if refusals:
         return Permission(allowed=False, reasons=(*refusals, policy_line))
     return Permission(allowed=True, reasons=(*notes, policy_line))
+
+
+def _placed_words(placed: Sequence[Placement]) -> str:
+    return " and ".join(
+        f"{p.agency} ({PLACEMENT_KINDS.get(p.kind, p.kind).lower()}) since {p.placed_date.isoformat()}"
+        for p in placed
+    )
 
 
 def _drivers(flags: Sequence[Flag]) -> frozenset[str]:

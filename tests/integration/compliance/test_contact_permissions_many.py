@@ -12,7 +12,13 @@ from django.test.utils import CaptureQueriesContext
 
 from recoup.compliance.errors import UnknownChannel
 from recoup.compliance.models import ContactPolicy
-from recoup.compliance.operations import contact_attempt_record, opt_out_record, opt_out_withdraw
+from recoup.compliance.operations import (
+    contact_attempt_record,
+    opt_out_record,
+    opt_out_withdraw,
+    placement_recall,
+    placement_record,
+)
 from recoup.compliance.queries import contact_permission, contact_permissions
 from recoup.compliance.rules import CHANNELS, PURPOSES
 from recoup.parties.models import Address, Email, Phone
@@ -20,6 +26,7 @@ from recoup.parties.operations import AddressInput, PhoneInput, address_add, par
 from recoup.portfolio.errors import AccountNotFound
 from recoup.portfolio.models import Contract
 from recoup.portfolio.vin import vin_with_check_digit
+from tests.integration.collections.work_builders import user_make
 from tests.integration.factories import book, uk_customer, uk_pcp, us_customer, us_loan
 
 pytestmark = pytest.mark.django_db
@@ -154,8 +161,36 @@ def also_in_california(contract: Contract) -> None:
     )
 
 
+def placed(kind: str, on: date, *, recalled: date | None = None) -> Callable[[Contract], None]:
+    """Placed with an agency of `kind` from `on` (and recalled from `recalled`)."""
+
+    def apply(contract: Contract) -> None:
+        leader = user_make("team_leader")
+        recorded_at = datetime.combine(recalled or on, datetime.min.time(), tzinfo=UTC) + timedelta(hours=12)
+        placement_record(
+            account_number=contract.account_number,
+            kind=kind,
+            agency=f"Agency for {kind}",
+            placed_date=on,
+            by=leader,
+            at=recorded_at,
+        )
+        if recalled is not None:
+            placement_recall(
+                account_number=contract.account_number,
+                kind=kind,
+                reason="Back in house",
+                recalled_date=recalled,
+                by=leader,
+                at=recorded_at,
+            )
+
+    return apply
+
+
 # Each account: its jurisdiction and what is done to it. Every flag kind, opt-outs of each reach,
-# calls counted and not, numbers barred, several zones, no address, stored and default packs.
+# calls counted and not, numbers barred, several zones, no address, stored and default packs, accounts
+# placed with third-party collectors (from the customer's day, recalled, not collecting) and not.
 MIX: list[tuple[str, tuple[Callable[[Contract], None], ...]]] = [
     ("US-TX", ()),
     ("US-MA", ()),
@@ -204,6 +239,16 @@ MIX: list[tuple[str, tuple[Callable[[Contract], None], ...]]] = [
     ("GB-SCT", (moved_away,)),
     ("US-TX", (also_in_california,)),
     ("US-MA", (flagged("dispute"), flagged("vulnerability", "health"), opted_out("sms"), calls(3))),
+    ("US-TX", (placed("collection_agency", date(2026, 3, 2)),)),
+    ("US-TX", (placed("solicitor", date(2026, 3, 2)), calls(7))),
+    ("US-TX", (placed("collection_agency", date(2026, 3, 2)), calls(2))),
+    ("US-MA", (placed("collection_agency", date(2026, 3, 2)), calls(2))),
+    ("GB-ENG", (placed("collection_agency", date(2026, 3, 2)), calls(3, same_day=True))),
+    # Placed from the 16th: in Houston at 02:00 UTC it is still the 15th, and the account the lender's.
+    ("US-TX", (placed("collection_agency", date(2026, 3, 16)),)),
+    ("US-CA", (placed("collection_agency", date(2026, 2, 2), recalled=date(2026, 3, 16)),)),
+    ("US-CA", (placed("repossession_agent", date(2026, 3, 2)), placed("trace_specialist", date(2026, 3, 2)))),
+    ("US-TX", (placed("collection_agency", date(2026, 3, 2)), flagged("cease_communication"))),
 ]
 
 
@@ -236,7 +281,7 @@ def mix() -> list[int]:
 
 def test_for_every_account_channel_purpose_and_moment_the_many_answer_is_the_one_answer(mix):
     seen_reasons: set[str] = set()
-    allowed = refused = 0
+    allowed = refused = placed_reasons = lenders_after_placement = 0
 
     for channel, purpose, at in itertools.product(CHANNELS, PURPOSES, MOMENTS):
         many = contact_permissions(contract_ids=mix, channel=channel, at=at, purpose=purpose)
@@ -246,6 +291,11 @@ def test_for_every_account_channel_purpose_and_moment_the_many_answer_is_the_one
             one = contact_permission(contract_id=contract_id, channel=channel, at=at, purpose=purpose)
             assert many[contract_id] == one, (contract_id, channel, purpose, at)
             seen_reasons.update(reason.split(" ", 1)[0] for reason in one.reasons)
+            placed_reasons += "placed with a third party" in one.reasons[-1]
+            lenders_after_placement += one.reasons[-1].startswith("Policy us-federal:") and contract_id in (
+                mix[-4],
+                mix[-3],
+            )
             allowed, refused = allowed + one.allowed, refused + (not one.allowed)
 
     # The mix is varied enough to mean something: both answers, and most kinds of reason.
@@ -268,6 +318,8 @@ def test_for_every_account_channel_purpose_and_moment_the_many_answer_is_the_one
         "Not:",
         "Policy",
     } <= seen_reasons
+    assert placed_reasons > 100
+    assert lenders_after_placement > 10
 
 
 def test_the_queries_do_not_grow_with_the_number_of_accounts(mix):
@@ -278,7 +330,8 @@ def test_the_queries_do_not_grow_with_the_number_of_accounts(mix):
             contact_permissions(contract_ids=mix, channel=channel, at=AT)
 
         assert len(all_of_them) == len(few), channel
-        assert len(all_of_them) <= 8, channel
+        # The contracts, the customers (five), the placements, the packs, and the calls or opt-outs.
+        assert len(all_of_them) <= 9, channel
 
 
 def test_no_accounts_need_no_query_and_an_unknown_one_is_named():
