@@ -41,6 +41,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "recoup.cli.repossession_permission",
         "may the vehicle be repossessed on a day: the bars on it and the court orders lifting them",
     ),
+    "placement": (
+        "recoup.cli.placement",
+        "place an account with an outside agency, recall it, list its placements",
+    ),
     "import-contacts": ("recoup.cli.import_contacts", "load a dialer's call log as contacts, all or nothing"),
     "import-statement": (
         "recoup.cli.import_statement",
