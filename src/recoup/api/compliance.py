@@ -1,7 +1,9 @@
 """The contact gate: may this account's customer be contacted on a channel at a moment? May its
 vehicle be repossessed on a day, and the court orders that lift a bar on it: listed, recorded and
 revoked (team leaders and above record and revoke; a refusal is 403 naming "by", an unknown account
-or order 404, a bad or already revoked order 422 naming its field)."""
+or order 404, a bad or already revoked order 422 naming its field). The account's placements with
+outside agencies, which choose the gate's first- or third-party rule pack: listed, recorded and
+recalled, with the same role rules and answers."""
 
 from __future__ import annotations
 
@@ -12,15 +14,27 @@ from django.http import HttpRequest, JsonResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from recoup.api.errors import NotPermitted
-from recoup.compliance.errors import CourtOrderNotAllowed, CourtOrderNotFound
+from recoup.compliance.errors import (
+    CourtOrderNotAllowed,
+    CourtOrderNotFound,
+    PlacementNotAllowed,
+    PlacementNotFound,
+)
 from recoup.compliance.inputs import moment_parse
-from recoup.compliance.operations import court_order_record, court_order_revoke
+from recoup.compliance.operations import (
+    court_order_record,
+    court_order_revoke,
+    placement_recall,
+    placement_record,
+)
 from recoup.compliance.queries import (
     account_contact_permission,
     account_court_orders,
+    account_placements,
     account_repossession_permission,
 )
 from recoup.kernel import clock
+from recoup.kernel.errors import DomainError
 from recoup.kernel.plain import plain
 
 router: Router = Router(tags=["compliance"])
@@ -141,8 +155,87 @@ def court_order_revoke_post(
     except CourtOrderNotAllowed as refused:
         raise NotPermitted(refused.message, field=refused.field) from refused
     except CourtOrderNotFound as missing:
-        body = {"type": "about:blank", "title": "Not found", "status": 404, "detail": missing.message}
-        return JsonResponse(
-            {**body, "field": missing.field}, status=404, content_type="application/problem+json"
-        )
+        return _not_found(missing)
     return plain(revoked)
+
+
+def _not_found(missing: DomainError) -> JsonResponse:
+    body = {"type": "about:blank", "title": "Not found", "status": 404, "detail": missing.message}
+    return JsonResponse({**body, "field": missing.field}, status=404, content_type="application/problem+json")
+
+
+class PlacementsQuery(Schema):
+    on: date | None = Field(
+        None, description="the day each placement's state is given for; today when left out"
+    )
+
+
+@router.get(
+    "/accounts/{account_number}/placements",
+    response=list[dict[str, Any]],
+    summary="The account's placements with outside agencies, recalled ones too, the latest placed first",
+)
+def placements_get(
+    request: HttpRequest, account_number: str, query: Query[PlacementsQuery]
+) -> list[dict[str, Any]]:
+    view = account_placements(account_number=account_number, on_date=query.on or clock.today())
+    return [plain(placement) for placement in view.placements]
+
+
+class PlacementIn(Schema):
+    kind: str = Field(
+        ...,
+        description="collection_agency or solicitor (these collect the debt: the contact gate then applies "
+        "the third-party rule pack), repossession_agent or trace_specialist",
+    )
+    agency: str = Field(..., description="the agency's name")
+    placed_date: date | None = Field(None, description="the day placed; today when left out")
+
+
+@router.post(
+    "/accounts/{account_number}/placements",
+    response={201: dict[str, Any]},
+    summary="Place the account with an outside agency (team leader and above)",
+)
+def placement_post(request: HttpRequest, account_number: str, payload: PlacementIn) -> Status[dict[str, Any]]:
+    try:
+        recorded = placement_record(
+            account_number=account_number,
+            kind=payload.kind,
+            agency=payload.agency,
+            placed_date=payload.placed_date,
+            by=request.user,  # type: ignore[arg-type]
+            at=clock.now(),
+        )
+    except PlacementNotAllowed as refused:
+        raise NotPermitted(refused.message, field=refused.field) from refused
+    return Status(201, plain(recorded))
+
+
+class RecallIn(Schema):
+    reason: str = Field(..., description="why the account is taken back from the agency")
+    recalled_date: date | None = Field(None, description="the day recalled; today when left out")
+
+
+@router.post(
+    "/accounts/{account_number}/placements/{placement_id}/recall",
+    response=dict[str, Any],
+    summary="Take the account back from the agency; the placement stays on record (team leader and above)",
+)
+def placement_recall_post(
+    request: HttpRequest, account_number: str, placement_id: int, payload: RecallIn
+) -> Any:
+    try:
+        recalled = placement_recall(
+            account_number=account_number,
+            placement_id=placement_id,
+            reason=payload.reason,
+            recalled_date=payload.recalled_date,
+            by=request.user,  # type: ignore[arg-type]
+            at=clock.now(),
+        )
+    except PlacementNotAllowed as refused:
+        raise NotPermitted(refused.message, field=refused.field) from refused
+    except PlacementNotFound as missing:
+        return _not_found(missing)
+    return plain(recalled)
