@@ -14,6 +14,7 @@ from recoup.web import (
     inbox,
     mandates,
     payments,
+    placements,
     privacy,
     reports,
     repossession,
@@ -57,5 +58,6 @@ urlpatterns += (
     + mandates.urlpatterns
     + contact_policies.urlpatterns
     + repossession.urlpatterns
+    + placements.urlpatterns
     + background.urlpatterns
 )
