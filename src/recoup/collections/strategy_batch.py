@@ -33,6 +33,7 @@ from recoup.kernel import bulk
 WORK = "collections_workitem"
 IDS = "strategy_ids"
 CHANGED = "strategy_changed"
+COUNT_NAMES = ("accounts", "matched", "placed", "moved", "removed", "kept_held", "full")
 # Dates a person enters (a flag cleared, a promise settled after a returned payment) may lie a little
 # in the past: the nightly read looks this far back for them.
 LOOKBACK_DAYS = 31
@@ -56,7 +57,8 @@ def strategies_apply(*, as_of: date, at: datetime, full: bool = False) -> dict[s
     New accounts get a work item; moved accounts have theirs updated (an agent's hold and a team
     leader's assignment are kept); accounts no longer matched lose theirs unless an agent holds it.
     After a first run, only the accounts whose placement can have changed since the last run are
-    read, unless `full` or the active strategies changed. Returns counts: accounts (read), matched,
+    read, unless `full` or the active strategies changed; none is read while no strategy is active
+    and no work item is open. Returns counts: accounts (read), matched,
     placed, moved, removed, kept_held, full (1 for a read of every account).
 
     Raises InvalidStrategy (field "<code>.rules.<key>") when an active strategy's rules are bad;
@@ -69,22 +71,39 @@ def strategies_apply(*, as_of: date, at: datetime, full: bool = False) -> dict[s
         previous = StrategyRun.objects.filter(business_date__lt=as_of).order_by("-business_date").first()
         whole = full or previous is None or previous.fingerprint != fingerprint
         marks = _watermarks(cursor)
-        if not whole:
-            assert previous is not None
-            bulk.temp_table_load(cursor, vendor, CHANGED, changed_accounts(cursor, previous, as_of, specs))
-        only = None if whole else CHANGED
-        accounts = accounts_read(cursor, vendor, as_of, only=only)
-        placed = strategies_assign(accounts, specs, as_of=as_of)
-        counts = {"accounts": accounts.height, "matched": placed.height}
-        counts |= _work_items_write(cursor, vendor, placed, as_of, only=only)
-        counts["full"] = int(whole)
-        if not whole:
-            cursor.execute(f"DROP TABLE {CHANGED}")
+        if not whole and not specs and not _work_items_exist(cursor):
+            # No strategy to place anyone, as at the last run, and no item left to take away.
+            counts = dict.fromkeys(COUNT_NAMES, 0)
+        else:
+            counts = _placements_apply(cursor, vendor, previous if not whole else None, specs, as_of)
         StrategyRun.objects.update_or_create(
             business_date=as_of,
             defaults={"ran_at": at, "fingerprint": fingerprint, "full": whole, "counts": counts, **marks},
         )
     return counts
+
+
+def _placements_apply(
+    cursor: Any, vendor: str, previous: StrategyRun | None, specs: list[StrategySpec], as_of: date
+) -> dict[str, int]:
+    """Read the accounts (every one, or with `previous` those changed since that run), place them
+    and bring their work items to the placing."""
+    if previous is not None:
+        bulk.temp_table_load(cursor, vendor, CHANGED, changed_accounts(cursor, previous, as_of, specs))
+    only = None if previous is None else CHANGED
+    accounts = accounts_read(cursor, vendor, as_of, only=only)
+    placed = strategies_assign(accounts, specs, as_of=as_of)
+    counts = {"accounts": accounts.height, "matched": placed.height}
+    counts |= _work_items_write(cursor, vendor, placed, as_of, only=only)
+    counts["full"] = int(previous is None)
+    if previous is not None:
+        cursor.execute(f"DROP TABLE {CHANGED}")
+    return counts
+
+
+def _work_items_exist(cursor: Any) -> bool:
+    cursor.execute(f"SELECT 1 FROM {WORK} LIMIT 1")
+    return cursor.fetchone() is not None
 
 
 def specs_fingerprint(specs: list[StrategySpec]) -> str:

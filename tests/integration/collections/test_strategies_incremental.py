@@ -10,7 +10,7 @@ import pytest
 from django.db import transaction
 
 from recoup.arrears.models import ArrearsState
-from recoup.collections.models import Contact, Promise, PromisePayment, StrategyRun, WorkItem
+from recoup.collections.models import Contact, Promise, PromisePayment, Strategy, StrategyRun, WorkItem
 from recoup.collections.strategy_batch import strategies_apply
 from recoup.parties.models import PartyFlag
 from recoup.portfolio.models import Contract
@@ -164,3 +164,28 @@ def test_a_change_of_strategy_makes_the_next_run_read_every_account(strategies):
 
     assert (quiet["full"], quiet["accounts"]) == (0, 0)
     assert (after_change["full"], after_change["accounts"], after_change["moved"]) == (1, 2, 2)
+
+
+def test_with_no_strategy_active_a_night_reads_no_account_until_a_work_item_is_left_to_take_away():
+    account_in_arrears(days_past_due=40)
+    first = strategies_apply(as_of=AS_OF, at=datetime.combine(AS_OF, time(22), tzinfo=UTC))
+    tomorrow = AS_OF + timedelta(days=1)
+    ArrearsState.objects.update(changed_date=tomorrow)  # every account changed: each would be read
+
+    quiet = strategies_apply(as_of=tomorrow, at=datetime.combine(tomorrow, time(22), tzinfo=UTC))
+    strategy_make("everyone", "everyone", priority=99, rules={})
+    strategies_apply(as_of=tomorrow + timedelta(days=1), at=datetime.combine(tomorrow, time(23), tzinfo=UTC))
+    Strategy.objects.update(active=False)
+    emptied = strategies_apply(
+        as_of=tomorrow + timedelta(days=2), at=datetime.combine(tomorrow, time(23), tzinfo=UTC)
+    )
+    ArrearsState.objects.update(changed_date=tomorrow + timedelta(days=3))
+    after = strategies_apply(
+        as_of=tomorrow + timedelta(days=3), at=datetime.combine(tomorrow, time(23), tzinfo=UTC)
+    )
+
+    assert (first["full"], first["accounts"]) == (1, 1)
+    assert (quiet["full"], quiet["accounts"]) == (0, 0)
+    assert (emptied["full"], emptied["accounts"], emptied["removed"]) == (1, 1, 1)
+    assert (after["full"], after["accounts"]) == (0, 0)
+    assert not WorkItem.objects.exists()
