@@ -86,7 +86,7 @@ def _step(
     if name == "interest_accrue":
         return accrual.interest_accrue(cursor, vendor, business_date, at)
     if name == "arrears_refresh":
-        counts, high = steps.arrears_refresh(cursor, vendor, business_date, watermark)
+        counts, high = steps.arrears_refresh(cursor, vendor, business_date, watermark, versions_seen)
         return {**counts, "watermark": high}
     if name == "late_fees_assess":
         return steps.late_fees_assess(cursor, vendor, business_date, at)

@@ -322,18 +322,19 @@ def _installments_post(split: pl.DataFrame, at: datetime) -> int:
     return ledger_batch.entries_post_bulk(entries=entries, postings=postings, at=at).posted
 
 
-def arrears_refresh(cursor: Any, vendor: str, as_of: date, after_entry_id: int) -> tuple[dict[str, int], int]:
+def arrears_refresh(
+    cursor: Any, vendor: str, as_of: date, after_entry_id: int, versions_seen: int | None = None
+) -> tuple[dict[str, int], int]:
     """Work out again the arrears of every account whose book moved since `after_entry_id`.
+
+    `versions_seen` is the highest schedule version the last close saw (None: every due date is
+    read from the schedules): an account with no version since keeps the due date it holds for an
+    oldest unpaid installment that stays the same.
 
     Returns the counts and the new watermark (the highest journal entry id seen).
     """
     changed, high = ledger_batch.changed_books(after_entry_id=after_entry_id)
     if changed.height:
-        reads.ids_load(cursor, vendor, changed["contract_id"], "cob_changed")
-        cursor.execute(
-            f"UPDATE {STATE} SET refresh_pending = TRUE "
-            "WHERE contract_id IN (SELECT contract_id FROM cob_changed) AND refresh_pending = FALSE"
-        )
         # An entry that is neither an installment falling due nor a receipt allocated (a reversal,
         # an unwound receipt, a manual entry) can move the oldest unpaid installment back.
         unusual = bulk.frame_query(
@@ -346,23 +347,7 @@ def arrears_refresh(cursor: Any, vendor: str, as_of: date, after_entry_id: int) 
         )
     else:
         unusual = pl.DataFrame(schema={"contract_id": pl.Int64})
-    pending = bulk.frame_query(
-        cursor,
-        "SELECT s.contract_id, b.id, s.due_to_date_minor, COALESCE(s.oldest_unpaid_installment, "
-        f"s.installments_due + 1), {bulk.sql_epoch_days(vendor, 's.last_due_date')} "
-        f"FROM {STATE} s JOIN ledger_ledgerbook b ON b.contract_id = s.contract_id "
-        # Bare, as the partial index's condition is written: SQLite uses that index only for the
-        # same expression, and scans every state row for "= TRUE".
-        "WHERE s.refresh_pending",
-        [],
-        {
-            "contract_id": pl.Int64,
-            "book_id": pl.Int64,
-            "due_to_date": pl.Int64,
-            "lower": pl.Int64,
-            "last_due_date": pl.Date,
-        },
-    )
+    pending = _pending_read(cursor, vendor, changed)
     if pending.is_empty():
         return {"refreshed": 0}, high
     pending = pending.with_columns(
@@ -394,10 +379,7 @@ def arrears_refresh(cursor: Any, vendor: str, as_of: date, after_entry_id: int) 
     unpaid = outstanding.group_by("contract_id").agg(
         oldest=pl.col("installment").min(), missed=pl.len().cast(pl.Int64)
     )
-    reads.ids_load(cursor, vendor, unpaid["contract_id"])
-    oldest_dates = due_date_of(
-        unpaid.select("contract_id", n="oldest"), reads.versions_read(cursor, vendor)
-    ).select("contract_id", oldest_date="due_date")
+    oldest_dates = _oldest_dates(cursor, vendor, unpaid, pending, versions_seen)
     fresh = (
         pending.join(balances, on="contract_id", how="left")
         .join(unpaid, on="contract_id", how="left")
@@ -426,6 +408,74 @@ def arrears_refresh(cursor: Any, vendor: str, as_of: date, after_entry_id: int) 
         ),
     )
     return {"refreshed": fresh.height, "books_moved": changed.height}, high
+
+
+def _oldest_dates(
+    cursor: Any, vendor: str, unpaid: pl.DataFrame, pending: pl.DataFrame, versions_seen: int | None
+) -> pl.DataFrame:
+    """The due date of each account's oldest unpaid installment: the one its state holds when the
+    installment is the same one (or the last fallen due) and no schedule version came since the
+    last close; else from its schedule."""
+    same = (pl.col("oldest") == pl.col("held_oldest")) & pl.col("held_oldest_date").is_not_null()
+    held = unpaid.join(pending, on="contract_id").select(
+        "contract_id",
+        "oldest",
+        oldest_date=pl.when(same)
+        .then(pl.col("held_oldest_date"))
+        .when(pl.col("oldest") == pl.col("installments_due"))
+        .then(pl.col("last_due_date")),
+    )
+    if versions_seen is None:
+        held = held.clear()
+    else:
+        modified = bulk.frame_query(
+            cursor,
+            "SELECT DISTINCT contract_id FROM portfolio_scheduleversion WHERE id > %s",
+            [versions_seen],
+            {"contract_id": pl.Int64},
+        )
+        unmodified = ~pl.col("contract_id").is_in(modified["contract_id"].implode())
+        held = held.filter(pl.col("oldest_date").is_not_null() & unmodified)
+    lookup = unpaid.join(held, on="contract_id", how="anti")
+    if lookup.is_empty():
+        return held.select("contract_id", "oldest_date")
+    reads.ids_load(cursor, vendor, lookup["contract_id"])
+    looked_up = due_date_of(lookup.select("contract_id", n="oldest"), reads.versions_read(cursor, vendor))
+    return pl.concat(
+        [held.select("contract_id", "oldest_date"), looked_up.select("contract_id", oldest_date="due_date")]
+    )
+
+
+def _pending_read(cursor: Any, vendor: str, changed: pl.DataFrame) -> pl.DataFrame:
+    """The state rows to work out again: those a step marked pending, and those of the books that
+    moved (read by key, not marked first: marking them wrote every such row once more)."""
+    columns = (
+        "SELECT s.contract_id, b.id, s.due_to_date_minor, COALESCE(s.oldest_unpaid_installment, "
+        f"s.installments_due + 1), {bulk.sql_epoch_days(vendor, 's.last_due_date')}, "
+        "s.installments_due, s.oldest_unpaid_installment, "
+        f"{bulk.sql_epoch_days(vendor, 's.oldest_unpaid_due_date')} "
+        f"FROM {STATE} s JOIN ledger_ledgerbook b ON b.contract_id = s.contract_id "
+    )
+    schema = {
+        "contract_id": pl.Int64,
+        "book_id": pl.Int64,
+        "due_to_date": pl.Int64,
+        "lower": pl.Int64,
+        "last_due_date": pl.Date,
+        "installments_due": pl.Int64,
+        "held_oldest": pl.Int64,
+        "held_oldest_date": pl.Date,
+    }
+    # Bare, as the partial index's condition is written: SQLite uses that index only for the same
+    # expression, and scans every state row for "= TRUE".
+    marked = bulk.frame_query(cursor, columns + "WHERE s.refresh_pending", [], schema)
+    if changed.is_empty():
+        return marked
+    reads.ids_load(cursor, vendor, changed["contract_id"], "cob_changed")
+    moved = bulk.frame_query(
+        cursor, columns + "WHERE s.contract_id IN (SELECT contract_id FROM cob_changed)", [], schema
+    )
+    return pl.concat([marked, moved]).unique("contract_id", keep="first", maintain_order=True)
 
 
 def late_fees_assess(cursor: Any, vendor: str, as_of: date, at: datetime) -> dict[str, int]:
