@@ -59,7 +59,7 @@ def date_close(business_date: date, *, at: datetime, progress: Progress | None =
                 run.status = CobStatus.COMPLETED
                 run.finished_at = at
                 if run.summary.get("state_init", {}).get("analysed"):
-                    steps.statistics_refresh(cursor)
+                    steps.statistics_refresh(cursor, compact=True)
             run.save()
     if progress is not None:
         progress(business_date, "done", len(STEP_NAMES), len(STEP_NAMES))
