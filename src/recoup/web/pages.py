@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 
 from recoup.access.models import User
 
@@ -27,3 +29,21 @@ def not_found(request: HttpRequest, account_number: str, what: str = "") -> Http
     """The app's own 404 page, naming what was looked for and offering a search for the account."""
     context = {"what": what or f"Account {account_number}", "account_number": account_number}
     return render(request, "web/not_found.html", context, status=404)
+
+
+def tab_render(
+    request: HttpRequest, page: str, panel: str, context: dict, *, status: int = 200
+) -> HttpResponse:
+    """An account page's tab: the panel alone for an htmx swap, else the whole page around it."""
+    context["partial"] = is_htmx(request)
+    response = render(request, panel if context["partial"] else page, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def tab_done(request: HttpRequest, view_name: str, account_number: str) -> HttpResponse:
+    """After a write from a tab: the tab again for htmx, else the account page open at that tab
+    (whose anchor is the view's name)."""
+    if is_htmx(request):
+        return redirect(f"web:{view_name}", account_number)
+    return redirect(f"{reverse('web:account', args=[account_number])}#{view_name}")

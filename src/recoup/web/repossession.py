@@ -17,9 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
-from django.utils.cache import patch_vary_headers
+from django.urls import URLPattern, path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -30,7 +28,7 @@ from recoup.compliance.queries import account_repossession
 from recoup.kernel import clock
 from recoup.kernel.errors import DomainError
 from recoup.portfolio.errors import AccountNotFound
-from recoup.web.pages import is_htmx, not_found, signed_in_user
+from recoup.web.pages import is_htmx, not_found, signed_in_user, tab_done, tab_render
 from recoup.web.refusals import RefusingForm, choice_field, date_field, text_field
 
 PAGE = "web/repossession.html"
@@ -122,17 +120,8 @@ def _panel(
         "locale": LOCALES.get(view.country, "en_US"),
         "form": form if may_record else None,
         "may_record": may_record,
-        "partial": is_htmx(request),
     }
-    response = render(request, PANEL if context["partial"] else PAGE, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
-def _done(request: HttpRequest, account_number: str) -> HttpResponse:
-    if is_htmx(request):
-        return redirect("web:repossession", account_number)
-    return redirect(f"{reverse('web:account', args=[account_number])}#repossession")
+    return tab_render(request, PAGE, PANEL, context, status=status)
 
 
 @login_required
@@ -170,7 +159,7 @@ def court_order_new(request: HttpRequest, account_number: str) -> HttpResponse:
             form.refuse(error)
         else:
             messages.success(request, f"Court order {recorded.reference} recorded.")
-            return _done(request, account_number)
+            return tab_done(request, "repossession", account_number)
     form.focus()
     return _panel(request, account_number, form=form, status=200 if is_htmx(request) else 400)
 
@@ -195,7 +184,7 @@ def court_order_revoke_view(request: HttpRequest, account_number: str, order_id:
             form.refuse(error)
         else:
             messages.success(request, "Court order revoked; it stays on record.")
-            return _done(request, account_number)
+            return tab_done(request, "repossession", account_number)
     form.focus()
     return _panel(request, account_number, revoke_form=form, status=200 if is_htmx(request) else 400)
 
