@@ -23,7 +23,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from recoup.access.models import User
 from recoup.compliance.models import CourtOrderKind
-from recoup.compliance.operations import court_order_may_record, court_order_record, court_order_revoke
+from recoup.compliance.operations import (
+    COURT_ORDER_COUNTRIES,
+    court_order_may_record,
+    court_order_record,
+    court_order_revoke,
+)
 from recoup.compliance.queries import account_repossession
 from recoup.kernel import clock
 from recoup.kernel.errors import DomainError
@@ -102,7 +107,9 @@ def _panel(
     except AccountNotFound:
         return not_found(request, account_number)
     may_record = court_order_may_record(request.user)
-    if may_record and form is None:
+    # Both kinds of order are US law: an agreement elsewhere gets no form to record one (a refused
+    # post still shows its form, with the refusal beside the kind).
+    if may_record and form is None and view.country in COURT_ORDER_COUNTRIES.values():
         form = CourtOrderForm()
     orders = [
         {

@@ -215,3 +215,15 @@ def test_without_javascript_the_panel_is_a_page_of_its_own(bankrupt):
 
     assert "<html" in page
     assert 'id="court-order-form"' in page
+
+
+def test_a_uk_account_offers_no_court_order_form_and_says_why():
+    account_number = book(uk_pcp()).account_number
+
+    panel = (
+        _as("administrator").get(f"/accounts/{account_number}/repossession/", headers=HTMX).content.decode()
+    )
+
+    assert 'id="court-order-form"' not in panel
+    assert 'id="court-orders-not-here"' in panel
+    assert "are US law" in panel
