@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from recoup.access.models import Role, User
 from recoup.access.operations import audit_record
 from recoup.compliance.errors import (
+    ComplianceError,
     ContactPolicyClash,
     ContactPolicyNotFound,
     CourtOrderClash,
@@ -535,9 +536,21 @@ COURT_ORDER_TEXT_MAX = {"court": 200, "reference": 100, "conditions": 1000, "rea
 def court_order_may_record(user: Any) -> bool:
     """Whether this user may record and revoke court orders: team leaders, the head of credit and
     administrators."""
+    return _team_leader_or_above(user)
+
+
+def _team_leader_or_above(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", None) in (
         MAY_RECORD_COURT_ORDERS
     )
+
+
+def _text(value: str, field: str, *, limits: dict[str, int], error: type[ComplianceError]) -> str:
+    """The text stripped; raises `error` naming the field when it is longer than its limit."""
+    value = (value or "").strip()
+    if len(value) > limits[field]:
+        raise error(f"{field}: at most {limits[field]} characters", field=field)
+    return value
 
 
 def _court_order_by(by: User) -> None:
@@ -550,11 +563,9 @@ def _court_order_by(by: User) -> None:
 
 
 def _court_order_text(value: str, field: str, *, required: bool) -> str:
-    value = (value or "").strip()
+    value = _text(value, field, limits=COURT_ORDER_TEXT_MAX, error=InvalidCourtOrder)
     if required and not value:
         raise InvalidCourtOrder(f"{field}: required", field=field)
-    if len(value) > COURT_ORDER_TEXT_MAX[field]:
-        raise InvalidCourtOrder(f"{field}: at most {COURT_ORDER_TEXT_MAX[field]} characters", field=field)
     return value
 
 
@@ -678,10 +689,7 @@ def court_order_revoke(
         raise InvalidCourtOrder("at: the moment of revoking needs a time zone", field="at")
     _court_order_by(by)
     reason = _court_order_text(reason, "reason", required=True)
-    number = account_number.strip()
-    contract_id = Contract.objects.filter(account_number=number).values_list("pk", flat=True).first()
-    if contract_id is None:
-        raise AccountNotFound(f"account_number: no account {number!r}", field="account_number")
+    contract_id = _contract_id(account_number)
     with transaction.atomic():
         order = (
             CourtOrder.objects.select_for_update(of=("self",))
@@ -691,7 +699,7 @@ def court_order_revoke(
         )
         if order is None:
             raise CourtOrderNotFound(
-                f"court_order_id: account {number} has no court order {court_order_id}",
+                f"court_order_id: account {account_number.strip()} has no court order {court_order_id}",
                 field="court_order_id",
             )
         if order.revoked_at is not None:
@@ -717,14 +725,13 @@ def court_order_revoke(
 
 # Placing an account with an agency, or taking it back, is a team leader's call or above, as for court
 # orders: it changes who may contact the customer and under which rules.
-MAY_PLACE = frozenset({Role.TEAM_LEADER, Role.HEAD_OF_CREDIT, Role.ADMINISTRATOR})
 PLACEMENT_TEXT_MAX = {"agency": 200, "reason": 500}
 
 
 def placement_may_record(user: Any) -> bool:
     """Whether this user may place accounts with agencies and recall them: team leaders, the head of
-    credit and administrators."""
-    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", None) in MAY_PLACE
+    credit and administrators, as for court orders."""
+    return _team_leader_or_above(user)
 
 
 def _placement_by(by: User) -> None:
@@ -737,11 +744,9 @@ def _placement_by(by: User) -> None:
 
 
 def _placement_text(value: str, field: str) -> str:
-    value = (value or "").strip()
+    value = _text(value, field, limits=PLACEMENT_TEXT_MAX, error=InvalidPlacement)
     if not value:
         raise InvalidPlacement(f"{field}: required", field=field)
-    if len(value) > PLACEMENT_TEXT_MAX[field]:
-        raise InvalidPlacement(f"{field}: at most {PLACEMENT_TEXT_MAX[field]} characters", field=field)
     return value
 
 
