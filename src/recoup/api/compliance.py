@@ -10,15 +10,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from recoup.api.errors import NotPermitted
 from recoup.compliance.errors import (
     CourtOrderNotAllowed,
-    CourtOrderNotFound,
     PlacementNotAllowed,
-    PlacementNotFound,
 )
 from recoup.compliance.inputs import moment_parse
 from recoup.compliance.operations import (
@@ -34,7 +32,6 @@ from recoup.compliance.queries import (
     account_repossession_permission,
 )
 from recoup.kernel import clock
-from recoup.kernel.errors import DomainError
 from recoup.kernel.plain import plain
 
 router: Router = Router(tags=["compliance"])
@@ -154,14 +151,7 @@ def court_order_revoke_post(
         )
     except CourtOrderNotAllowed as refused:
         raise NotPermitted(refused.message, field=refused.field) from refused
-    except CourtOrderNotFound as missing:
-        return _not_found(missing)
     return plain(revoked)
-
-
-def _not_found(missing: DomainError) -> JsonResponse:
-    body = {"type": "about:blank", "title": "Not found", "status": 404, "detail": missing.message}
-    return JsonResponse({**body, "field": missing.field}, status=404, content_type="application/problem+json")
 
 
 class PlacementsQuery(Schema):
@@ -236,6 +226,4 @@ def placement_recall_post(
         )
     except PlacementNotAllowed as refused:
         raise NotPermitted(refused.message, field=refused.field) from refused
-    except PlacementNotFound as missing:
-        return _not_found(missing)
     return plain(recalled)

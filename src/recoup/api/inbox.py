@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from recoup.access.models import User
@@ -35,12 +35,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _refused(error: InboxNotAllowed | InboxItemNotFound, request: HttpRequest) -> Any:
-    """A role refusal is 403 and an unknown item 404, as problem documents naming the field."""
-    if isinstance(error, InboxItemNotFound):
-        body = {"type": "about:blank", "title": "Not found", "status": 404, "detail": error.message}
-        return JsonResponse(
-            {**body, "field": error.field}, status=404, content_type="application/problem+json"
-        )
+    """A role refusal is 403; the rest (an unknown item: 404) goes to the API's error handler."""
     if error.field == "role":
         raise NotPermitted(error.message, field=error.field) from None
     raise error

@@ -14,6 +14,8 @@ from ninja.security import django_auth
 from recoup.api.auth import BearerToken
 from recoup.api.errors import NotPermitted
 from recoup.collections.errors import ApprovalNotFound, EscalationNotFound
+from recoup.comms.inbox.errors import InboxItemNotFound
+from recoup.compliance.errors import CourtOrderNotFound, PlacementNotFound
 from recoup.kernel.errors import DomainError
 from recoup.portfolio.errors import AccountNotFound, ScheduleVersionNotFound
 
@@ -39,9 +41,21 @@ def problem(
     return response
 
 
+# The errors that name something which is not there: 404 rather than 422.
+NOT_FOUND = (
+    AccountNotFound,
+    ScheduleVersionNotFound,
+    ApprovalNotFound,
+    EscalationNotFound,
+    CourtOrderNotFound,
+    PlacementNotFound,
+    InboxItemNotFound,
+)
+
+
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
-    if isinstance(error, AccountNotFound | ScheduleVersionNotFound | ApprovalNotFound | EscalationNotFound):
+    if isinstance(error, NOT_FOUND):
         status, title = 404, "Not found"
     elif isinstance(error, NotPermitted):
         status, title = 403, "Not permitted"
