@@ -14,8 +14,12 @@ $(UV):
 	python3 -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
 
+# Bytecode compiled at install, as a production image would be: a machine that sets
+# PYTHONDONTWRITEBYTECODE otherwise compiles every module on every command (1.3 s of each
+# `recoup` run, most of the aged-debt report's time).
 install: $(UV)
-	$(UV) sync --frozen --quiet
+	$(UV) sync --frozen --quiet --compile-bytecode
+	$(PY) -m compileall -q src
 
 migrate: install
 	@mkdir -p var
