@@ -36,7 +36,14 @@ from recoup.portfolio.generate.columns import (
     schedules_build,
     vins_with_check_digits,
 )
-from recoup.portfolio.generate.draws import KEPT_INSTALLMENTS, PRODUCTS, Draw, draw_chunk
+from recoup.portfolio.generate.draws import (
+    KEPT_INSTALLMENTS,
+    PRODUCTS,
+    Draw,
+    Origins,
+    draw_chunk,
+    origins_draw,
+)
 from recoup.portfolio.models import Contract, Product
 from recoup.portfolio.operations import account_number_for, products_install_standard
 
@@ -98,11 +105,14 @@ def book_generate(
     fresh = not append and tables_empty(tables)
     for table in tables:
         loader.ids(table, 0)  # read each table's next key here, on the connection's thread
+    origins = origins_draw(seed=seed, accounts=accounts, as_of=as_of)
 
     def build(start: int) -> tuple[list[Prepared], _Written]:
         with loader.held() as held:
             size = min(CHUNK_ACCOUNTS, accounts - start)
-            written = _chunk_write(loader, products, seed=seed, size=size, as_of=as_of)
+            written = _chunk_write(
+                loader, products, seed=seed, origins=origins.slice(start, size), as_of=as_of
+            )
         return held, written
 
     done = parties = entries = postings = in_arrears = 0
@@ -157,10 +167,11 @@ class _Written:
 
 
 def _chunk_write(
-    loader: BulkLoader, products: dict[str, Product], *, seed: int, size: int, as_of: date
+    loader: BulkLoader, products: dict[str, Product], *, seed: int, origins: Origins, as_of: date
 ) -> _Written:
+    size = len(origins.us)
     contract_ids = batch.contract_ids_reserve(loader, size)
-    draw = draw_chunk(seed=seed, chunk=contract_ids.start, size=size, as_of=as_of)
+    draw = draw_chunk(seed=seed, chunk=contract_ids.start, origins=origins, as_of=as_of)
     schedules = schedules_build(draw.terms, kept=KEPT_INSTALLMENTS)
     balances = openings_build(draw.terms, schedules, draw.payments, as_of=as_of)
     vendor = loader.vendor

@@ -1,8 +1,9 @@
 """Drawing a chunk of accounts at once: the demo book's customers, vehicles, products, prices and
 payment behaviour (demo_data.py, demo.PROFILES), drawn as NumPy columns from a seeded generator.
 
-Chunk k of seed s always draws from the generator seeded (s, k), so the same seed gives the
-same book whatever else runs, and a chunk can be drawn without drawing the ones before it.
+Each account's product, term and origination date are drawn first for the whole book and put in
+origination order (`origins_draw`); the rest, chunk by chunk: chunk k of seed s always draws
+from the generator seeded (s, k), so the same seed gives the same book whatever else runs.
 """
 
 from __future__ import annotations
@@ -90,10 +91,32 @@ def _dates(ordinals: Ints) -> np.ndarray:
     return ordinals.astype("datetime64[D]")
 
 
-def draw_chunk(*, seed: int, chunk: int, size: int, as_of: date) -> Draw:
-    """Draw `size` accounts for chunk number `chunk` of the book seeded `seed`."""
-    rng = np.random.default_rng([seed, chunk])
-    n = size
+@dataclass(frozen=True)
+class Origins:
+    """Each account's country, product, term and origination date, for the whole book at once."""
+
+    us: np.ndarray
+    product: Ints  # index into PRODUCTS
+    term: Ints
+    origination: np.ndarray  # datetime64[D]
+
+    def slice(self, start: int, size: int) -> Origins:
+        end = start + size
+        return Origins(
+            self.us[start:end], self.product[start:end], self.term[start:end], self.origination[start:end]
+        )
+
+
+def origins_draw(*, seed: int, accounts: int, as_of: date) -> Origins:
+    """Draw every account's product, term and origination, and put them in origination order.
+
+    Contract numbers follow the dates contracts were written, as a lender's system numbers them:
+    contracts written the same day fall due on the same day of the month, so they sit together in
+    every per-account table, as in a real book (drawn chunk by chunk, each spanning every date,
+    the accounts of one due day were scattered through all of them).
+    """
+    rng = np.random.default_rng([seed, 0, 1])  # a stream of its own, apart from every chunk's
+    n = accounts
     us = rng.random(n) < 0.55
     roll = rng.random(n)
     product = np.where(
@@ -106,6 +129,17 @@ def draw_chunk(*, seed: int, chunk: int, size: int, as_of: date) -> Draw:
     months_on_book = 2 + (rng.random(n) * (np.minimum(term, MONTHS_ON_BOOK_MAX) - 2)).astype(np.int64)
     today = np.full(n, as_of.toordinal() - EPOCH_ORDINAL).astype("datetime64[D]")
     origination = months_add(today, -months_on_book) - _uniform(rng, 0, 28, n).astype("timedelta64[D]")
+    order = np.argsort(origination, kind="stable")
+    return Origins(us=us[order], product=product[order], term=term[order], origination=origination[order])
+
+
+def draw_chunk(*, seed: int, chunk: int, origins: Origins, as_of: date) -> Draw:
+    """Draw the rest of the accounts `origins` begins, for chunk number `chunk` of the book seeded
+    `seed`."""
+    rng = np.random.default_rng([seed, chunk])
+    n = len(origins.us)
+    us, product, term, origination = origins.us, origins.product, origins.term, origins.origination
+    today = np.full(n, as_of.toordinal() - EPOCH_ORDINAL).astype("datetime64[D]")
     first_due = months_add(origination, 1)
 
     place = np.where(us, _uniform(rng, 0, len(words.US_PLACES), n), _uniform(rng, 0, len(words.UK_PLACES), n))
