@@ -9,3 +9,7 @@ class ArrearsError(DomainError):
 
 class CatchUpTooLong(ArrearsError):
     """A close of business asked to catch up more days than an operator would mean to."""
+
+
+class CloseGoesBack(ArrearsError):
+    """A close of business asked for a date before the last one closed, which it never was."""

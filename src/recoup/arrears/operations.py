@@ -10,7 +10,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from recoup.arrears.batch.run import Progress, date_close
-from recoup.arrears.errors import CatchUpTooLong
+from recoup.arrears.errors import CatchUpTooLong, CloseGoesBack
 from recoup.arrears.models import CobRun, CobStatus
 from recoup.kernel import bulk
 
@@ -41,8 +41,17 @@ def cob_run(*, as_of: date, at: datetime, progress: Progress | None = None) -> C
     A first close runs `as_of` alone (initialising the arrears state of the whole book); a date
     already closed is not run again, so a second call for the same date changes nothing.
 
-    Raises CatchUpTooLong (field "as_of") beyond MAX_CATCH_UP_DAYS missed dates.
+    Raises CatchUpTooLong (field "as_of") beyond MAX_CATCH_UP_DAYS missed dates, and CloseGoesBack
+    (field "as_of") for a date before the last one closed that was never closed: the book has moved
+    on from it (and each night's aged-debt totals are the last close's moved by that night's changes).
     """
+    closed = CobRun.objects.filter(status=CobStatus.COMPLETED)
+    latest = closed.order_by("-business_date").values_list("business_date", flat=True).first()
+    if latest is not None and as_of < latest and not closed.filter(business_date=as_of).exists():
+        raise CloseGoesBack(
+            f"as_of: the book is closed up to {latest}; a close of business cannot go back to {as_of}",
+            field="as_of",
+        )
     last = (
         CobRun.objects.filter(status=CobStatus.COMPLETED, business_date__lt=as_of)
         .order_by("-business_date")

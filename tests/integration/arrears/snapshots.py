@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Sum
+
 from recoup.arrears.models import AgedDebtTotal, ArrearsState, BucketTransition
 from recoup.ledger.models import JournalEntry, LedgerAccount
 
@@ -83,3 +85,14 @@ def aged_debt() -> list[tuple[Any, ...]]:
             "arrears_minor",
         )
     )
+
+
+def aged_debt_recounted() -> list[tuple[Any, ...]]:
+    """The aged-debt totals counted afresh from every state row (the close keeps them incrementally)."""
+    counted = ArrearsState.objects.exclude(receivable_minor=0, arrears_minor=0)
+    return [
+        tuple(row)
+        for row in counted.values_list("product_code", "jurisdiction", "currency", "bucket")
+        .annotate(accounts=Count("pk"), balance=Sum("receivable_minor"), arrears=Sum("arrears_minor"))
+        .order_by("product_code", "jurisdiction", "currency", "bucket")
+    ]

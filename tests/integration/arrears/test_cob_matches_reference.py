@@ -8,7 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.db import connection, transaction
 
+from recoup.arrears.errors import CloseGoesBack
 from recoup.arrears.operations import cob_run
+from recoup.ledger.models import Receipt, ReceiptStatus
+from recoup.ledger.operations import receipt_reverse
 from recoup.ledger.queries import ledger_verify, receivable_totals
 from recoup.portfolio.demo import demo_load
 from recoup.portfolio.models import Contract
@@ -128,3 +131,39 @@ def test_a_second_run_for_the_same_date_changes_nothing() -> None:
     cob_run(as_of=START + timedelta(days=10), at=AT)
 
     assert (snapshots.states(), snapshots.transitions(), snapshots.ledger(), snapshots.aged_debt()) == before
+
+
+@pytest.mark.django_db
+def test_each_nights_aged_debt_totals_are_a_full_count_of_the_state() -> None:
+    """The close keeps the totals as the last night's moved by the rows that changed; counted afresh
+    from every row they are the same, night after night of payments, returned payments, fees, rolls
+    and cures."""
+    demo_load(accounts=40, seed=5, as_of=START - timedelta(days=1))
+    _statistics_taken()
+    accounts = list(Contract.objects.order_by("pk").values_list("account_number", flat=True))
+    returned = 0
+    for offset in range(DAYS):
+        day = START + timedelta(days=offset)
+        _payments_of(day, accounts)
+        if offset % 7 == 3:
+            receipt = Receipt.objects.filter(status=ReceiptStatus.ALLOCATED).order_by("-pk").first()
+            assert receipt is not None
+            receipt_reverse(receipt=receipt, at=AT, effective_date=day, reason_code="payment_returned")
+            returned += 1
+        cob_run(as_of=day, at=AT)
+        kept = [row[1:] for row in snapshots.aged_debt() if row[0] == day]
+        assert kept == snapshots.aged_debt_recounted(), day
+    assert returned == len(range(3, DAYS, 7))
+    assert {row[4] for row in snapshots.aged_debt()} - {"current"}  # some accounts were in arrears
+
+
+@pytest.mark.django_db
+def test_a_close_never_goes_back_to_a_date_before_the_last_one() -> None:
+    demo_load(accounts=5, seed=6, as_of=START)
+    cob_run(as_of=START + timedelta(days=2), at=AT)
+
+    with pytest.raises(CloseGoesBack) as raised:
+        cob_run(as_of=START - timedelta(days=3), at=AT)
+
+    assert raised.value.field == "as_of"
+    assert cob_run(as_of=START + timedelta(days=2), at=AT).dates == (START + timedelta(days=2),)

@@ -25,7 +25,6 @@ STEP_NAMES = (
     "arrears_refresh",
     "late_fees_assess",
     "buckets_update",
-    "aged_debt_write",
 )
 
 Progress = Callable[[date, str, int, int], None]
@@ -90,9 +89,7 @@ def _step(
         return {**counts, "watermark": high}
     if name == "late_fees_assess":
         return steps.late_fees_assess(cursor, vendor, business_date, at)
-    if name == "buckets_update":
-        return steps.buckets_update(cursor, vendor, business_date)
-    return steps.aged_debt_write(cursor, vendor, business_date)
+    return steps.buckets_update(cursor, vendor, business_date)
 
 
 def _previous_watermarks(business_date: date) -> tuple[int, int | None]:

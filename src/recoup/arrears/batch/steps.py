@@ -179,6 +179,9 @@ def _state_init_slice(cursor: Any, vendor: str, as_of: date, fresh: pl.DataFrame
             last_due_date=pl.col("last_due_date"),
             last_installment_minor=pl.col("last_payment"),
             refresh_pending=pl.lit(True),
+            aged_bucket=pl.lit(None, pl.Utf8),
+            aged_balance_minor=pl.lit(0, pl.Int64),
+            aged_arrears_minor=pl.lit(0, pl.Int64),
         )
     )
     bulk.frame_insert(cursor, vendor, STATE, rows)
@@ -672,7 +675,8 @@ def _fee_fingerprints(fees: pl.DataFrame, as_of: date) -> pl.Series:
 
 def buckets_update(cursor: Any, vendor: str, as_of: date) -> dict[str, int]:
     """Place every account that changed today, or crossed a bucket boundary today, in its bucket;
-    record each move as a transition and flag accounts in arrears for the collections strategies."""
+    record each move as a transition, flag accounts in arrears for the collections strategies, and
+    write the day's aged-debt totals (see `_aged_debt_write`)."""
     schemes = reads.schemes_read(cursor)
     boundaries = sorted({b for _, text, _ in schemes for b in boundaries_parse(text)})
     crossing = [as_of - timedelta(days=b) for b in boundaries]
@@ -680,22 +684,29 @@ def buckets_update(cursor: Any, vendor: str, as_of: date) -> dict[str, int]:
     days = bulk.sql_epoch_days
     candidates = bulk.frame_query(
         cursor,
-        "SELECT s.contract_id, s.product_code, s.bucket, s.arrears_minor, s.receivable_minor, "
-        f"{days(vendor, 's.oldest_unpaid_due_date')}, s.collections_flag FROM {STATE} s "
+        "SELECT s.contract_id, s.product_code, s.jurisdiction, s.currency, s.bucket, s.arrears_minor, "
+        f"s.receivable_minor, {days(vendor, 's.oldest_unpaid_due_date')}, s.collections_flag, "
+        f"{days(vendor, 's.bucket_since_date')}, {days(vendor, 's.flagged_date')}, s.aged_bucket, "
+        f"s.aged_balance_minor, s.aged_arrears_minor FROM {STATE} s "
         f"WHERE s.changed_date = %s OR s.oldest_unpaid_due_date IN ({marks})",
         [as_of, *crossing],
         {
             "contract_id": pl.Int64,
             "product_code": pl.Utf8,
+            "jurisdiction": pl.Utf8,
+            "currency": pl.Utf8,
             "bucket": pl.Utf8,
             "arrears": pl.Int64,
             "receivable": pl.Int64,
             "oldest": pl.Date,
             "flagged": pl.Boolean,
+            "since": pl.Date,
+            "flagged_date": pl.Date,
+            "aged_bucket": pl.Utf8,
+            "aged_balance": pl.Int64,
+            "aged_arrears": pl.Int64,
         },
     )
-    if candidates.is_empty():
-        return {"transitions": 0}
     placed = candidates.with_columns(
         dpd=pl.when(pl.col("arrears") > 0)
         .then((pl.lit(as_of) - pl.col("oldest")).dt.total_days())
@@ -706,8 +717,6 @@ def buckets_update(cursor: Any, vendor: str, as_of: date) -> dict[str, int]:
         rank=_rank_expr(schemes, "new_bucket"), old_rank=_rank_expr(schemes, "bucket")
     )
     moved = placed.filter(pl.col("new_bucket") != pl.col("bucket"))
-    if moved.is_empty():
-        return {"transitions": 0}
     transitions = moved.filter(pl.col("bucket") != NOT_STARTED).select(
         "contract_id",
         business_date=pl.lit(as_of),
@@ -723,22 +732,102 @@ def buckets_update(cursor: Any, vendor: str, as_of: date) -> dict[str, int]:
         receivable_minor="receivable",
     )
     bulk.frame_insert(cursor, vendor, "arrears_buckettransition", transitions)
+    # What each row adds to the totals now: nothing without a balance or arrears.
+    counted = (pl.col("receivable") != 0) | (pl.col("arrears") != 0)
+    placed = placed.with_columns(
+        is_moved=pl.col("new_bucket") != pl.col("bucket"),
+        new_aged_bucket=pl.when(counted).then(pl.col("new_bucket")).otherwise(None),
+        new_aged_balance=pl.when(counted).then(pl.col("receivable")).otherwise(0),
+        new_aged_arrears=pl.when(counted).then(pl.col("arrears")).otherwise(0),
+    )
+    share_changed = (
+        pl.col("new_aged_bucket").ne_missing(pl.col("aged_bucket"))
+        | (pl.col("new_aged_balance") != pl.col("aged_balance"))
+        | (pl.col("new_aged_arrears") != pl.col("aged_arrears"))
+    )
+    written = placed.filter(pl.col("is_moved") | share_changed)
     in_arrears = pl.col("new_bucket") != CURRENT
+    moving = pl.col("is_moved")
+    # One write per row: a row whose bucket stays keeps its date, flag and flag date.
     bulk.frame_update(
         cursor,
         vendor,
         STATE,
         "contract_id",
-        moved.select(
+        written.select(
             "contract_id",
             bucket="new_bucket",
-            bucket_since_date=pl.lit(as_of),
-            collections_flag=in_arrears,
-            flagged_date=pl.when(in_arrears).then(pl.lit(as_of)).otherwise(None),
+            bucket_since_date=pl.when(moving).then(pl.lit(as_of)).otherwise(pl.col("since")),
+            collections_flag=pl.when(moving).then(in_arrears).otherwise(pl.col("flagged")),
+            flagged_date=pl.when(moving)
+            .then(pl.when(in_arrears).then(pl.lit(as_of)).otherwise(None))
+            .otherwise(pl.col("flagged_date")),
             changed_date=pl.lit(as_of),
+            aged_bucket="new_aged_bucket",
+            aged_balance_minor="new_aged_balance",
+            aged_arrears_minor="new_aged_arrears",
         ),
     )
-    return {"transitions": transitions.height, "flagged": moved.filter(in_arrears).height}
+    return {
+        "transitions": transitions.height,
+        "flagged": moved.filter(in_arrears).height,
+        "aged_debt_rows": _aged_debt_write(cursor, vendor, as_of, written),
+    }
+
+
+def _aged_debt_write(cursor: Any, vendor: str, as_of: date, written: pl.DataFrame) -> int:
+    """Write the day's aged-debt totals (accounts, receivable and arrears per product, jurisdiction,
+    currency and bucket): the last close's, less what the rows in `written` added to them then,
+    plus what they add now. Every other row adds what it added then.
+
+    The last close is the latest completed one before this date (a close never goes back: see
+    `arrears.operations.cob_run`); before a first close the totals start from nothing.
+    """
+    keys = ("product_code", "jurisdiction", "currency", "bucket")
+    schema = {
+        **dict.fromkeys(keys, pl.Utf8),
+        "accounts": pl.Int64,
+        "balance_minor": pl.Int64,
+        "arrears_minor": pl.Int64,
+    }
+    base = bulk.frame_query(
+        cursor,
+        "SELECT product_code, jurisdiction, currency, bucket, accounts, balance_minor, arrears_minor "
+        "FROM arrears_ageddebttotal WHERE business_date = (SELECT MAX(business_date) FROM arrears_cobrun "
+        "WHERE status = %s AND business_date < %s)",
+        ["completed", as_of],
+        schema,
+    )
+
+    def shares(bucket: str, balance: str, arrears: str, sign: int) -> pl.DataFrame:
+        return written.filter(pl.col(bucket).is_not_null()).select(
+            "product_code",
+            "jurisdiction",
+            "currency",
+            bucket=bucket,
+            accounts=pl.lit(sign, pl.Int64),
+            balance_minor=sign * pl.col(balance),
+            arrears_minor=sign * pl.col(arrears),
+        )
+
+    totals = (
+        pl.concat(
+            [
+                base,
+                shares("new_aged_bucket", "new_aged_balance", "new_aged_arrears", 1),
+                shares("aged_bucket", "aged_balance", "aged_arrears", -1),
+            ]
+        )
+        .group_by(keys)
+        .agg(pl.col("accounts", "balance_minor", "arrears_minor").sum())
+        .filter(pl.col("accounts") != 0)
+        .sort(keys)
+    )
+    cursor.execute("DELETE FROM arrears_ageddebttotal WHERE business_date = %s", [as_of])
+    bulk.frame_insert(
+        cursor, vendor, "arrears_ageddebttotal", totals.with_columns(business_date=pl.lit(as_of))
+    )
+    return totals.height
 
 
 def _scheme_of(schemes: list[tuple[str, str, list[str]]]) -> tuple[str, dict[str, str]]:
@@ -769,24 +858,3 @@ def _rank_expr(schemes: list[tuple[str, str, list[str]]], column: str) -> pl.Exp
         for bucket in buckets_from_boundaries(boundaries_parse(text)):
             ranks.setdefault(bucket.code, bucket.min_days)
     return pl.col(column).replace_strict(ranks, default=-1, return_dtype=pl.Int64)
-
-
-def aged_debt_write(cursor: Any, vendor: str, as_of: date) -> dict[str, int]:
-    """Write the day's aged-debt totals: accounts, receivable and arrears per group and bucket."""
-    cursor.execute("DELETE FROM arrears_ageddebttotal WHERE business_date = %s", [as_of])
-    # One pass over every state row. The covering index arrears_state_aged_debt spares SQLite a sort;
-    # PostgreSQL, reading it, would also visit the table page of every row the night changed (their
-    # index entries are not yet known to be visible), which costs more than reading the table itself.
-    planner = {"enable_indexonlyscan": "off"} if vendor == "postgresql" else {}
-    with bulk.postgres_settings_held(cursor, planner, local=True):
-        cursor.execute(
-            "INSERT INTO arrears_ageddebttotal (business_date, product_code, jurisdiction, currency, "
-            "bucket, accounts, balance_minor, arrears_minor) "
-            "SELECT %s, product_code, jurisdiction, currency, bucket, "
-            f"COUNT(*), SUM(receivable_minor), SUM(arrears_minor) FROM {STATE} "
-            "WHERE receivable_minor <> 0 OR arrears_minor <> 0 "
-            "GROUP BY product_code, jurisdiction, currency, bucket",
-            [as_of],
-        )
-        rows = max(cursor.rowcount, 0)
-    return {"aged_debt_rows": rows}
