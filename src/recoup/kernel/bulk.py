@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 
 BATCH_ROWS = 50_000
+FETCH_ROWS = 200_000
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 # SQL column types by Polars type, for temporary tables.
@@ -80,11 +81,17 @@ def sql_epoch_days(vendor: str, column: str) -> str:
 
 
 def frame_query(cursor: Any, sql: str, params: Sequence[Any], schema: Mapping[str, Any]) -> pl.DataFrame:
-    """Run a query and return its rows as a frame; columns typed pl.Date arrive as epoch days."""
+    """Run a query and return its rows as a frame; columns typed pl.Date arrive as epoch days.
+
+    The rows come a batch at a time, so that a read of millions of them (a first close reads every
+    account) holds one batch as Python tuples at once rather than all of them.
+    """
     cursor.execute(sql, list(params))
-    rows = cursor.fetchall()
     read_schema = {name: (pl.Int64 if kind == pl.Date else kind) for name, kind in schema.items()}
-    frame = pl.DataFrame(rows, schema=read_schema, orient="row")
+    parts = []
+    while rows := cursor.fetchmany(FETCH_ROWS):
+        parts.append(pl.DataFrame(rows, schema=read_schema, orient="row"))
+    frame = pl.concat(parts) if parts else pl.DataFrame(schema=read_schema)
     dates = [name for name, kind in schema.items() if kind == pl.Date]
     if dates:
         frame = frame.with_columns(pl.col(name).cast(pl.Int32).cast(pl.Date) for name in dates)
