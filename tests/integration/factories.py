@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from recoup.kernel import clock
 from recoup.parties.operations import AddressInput, PhoneInput
 from recoup.portfolio.operations import Application, CustomerInput, VehicleInput, contract_originate
 
@@ -80,3 +81,12 @@ def uk_pcp(**changes: Any) -> Application:
 
 def book(application: Application | None = None, **changes: Any):  # type: ignore[no-untyped-def]
     return contract_originate(application=application or us_loan(**changes), at=AT)
+
+
+def daytime_clock(monkeypatch: Any) -> None:
+    """Move the interfaces' clock to 17:00 UTC today, still ticking: daytime in every US and UK time
+    zone, where the contact gate allows emails and calls (at night in the customer's zone it does
+    not, and a test reading the real clock would pass or fail with the hour it runs at)."""
+    real = clock.now
+    offset = real().replace(hour=17, minute=0, second=0, microsecond=0) - real()
+    monkeypatch.setattr(clock, "now", lambda: real() + offset)

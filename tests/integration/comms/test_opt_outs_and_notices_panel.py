@@ -17,7 +17,7 @@ from recoup.compliance.models import ChannelOptOut
 from recoup.compliance.queries import contact_permission, customer_id_of, opt_outs_in_force
 from recoup.kernel import clock
 from tests.integration.comms.notices.helpers import account, in_arrears
-from tests.integration.factories import book
+from tests.integration.factories import book, daytime_clock
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,8 @@ def panel(client: Client, number: str) -> str:
     return client.get(f"/accounts/{number}/communications/", headers={"HX-Request": "true"}).content.decode()
 
 
-def test_an_agent_records_an_email_opt_out_and_withdraws_it_when_the_customer_asks_again():
+def test_an_agent_records_an_email_opt_out_and_withdraws_it_when_the_customer_asks_again(monkeypatch):
+    daytime_clock(monkeypatch)
     contract = book()
     agent = signed_in(Role.AGENT)
     number = contract.account_number

@@ -14,6 +14,7 @@ from recoup.access.operations import user_create
 from recoup.ledger.models import Receipt
 from recoup.payments.models import Payment
 from recoup.payments.sandbox_endpoint import sandbox_tokens
+from tests.integration.factories import daytime_clock
 from tests.integration.payments.helpers import VISA
 
 pytestmark = pytest.mark.django_db
@@ -109,8 +110,9 @@ def test_the_card_form_sends_the_card_to_the_provider_and_has_no_named_card_inpu
 
 
 def test_an_agent_takes_a_card_payment_with_the_token_alone(
-    signed_in, contract, django_capture_on_commit_callbacks
+    signed_in, contract, django_capture_on_commit_callbacks, monkeypatch
 ):
+    daytime_clock(monkeypatch)  # the receipt goes by email where the customer's day allows it
     url = reverse("web:payments", args=[contract.account_number])
     attempt = attempt_of(signed_in.get(url).content.decode(), "card-payment-form")
     token = tokenize(Client()).json()["token"]
