@@ -53,7 +53,7 @@ def cob_run(*, as_of: date, at: datetime, progress: Progress | None = None) -> C
             field="as_of",
         )
     last = (
-        CobRun.objects.filter(status=CobStatus.COMPLETED, business_date__lt=as_of)
+        closed.filter(business_date__lt=as_of)
         .order_by("-business_date")
         .values_list("business_date", flat=True)
         .first()

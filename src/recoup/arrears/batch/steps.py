@@ -714,9 +714,11 @@ def buckets_update(cursor: Any, vendor: str, as_of: date) -> dict[str, int]:
         .cast(pl.Int64)
     ).with_columns(new_bucket=_bucket_expr(schemes))
     placed = placed.with_columns(
-        rank=_rank_expr(schemes, "new_bucket"), old_rank=_rank_expr(schemes, "bucket")
+        rank=_rank_expr(schemes, "new_bucket"),
+        old_rank=_rank_expr(schemes, "bucket"),
+        is_moved=pl.col("new_bucket") != pl.col("bucket"),
     )
-    moved = placed.filter(pl.col("new_bucket") != pl.col("bucket"))
+    moved = placed.filter("is_moved")
     transitions = moved.filter(pl.col("bucket") != NOT_STARTED).select(
         "contract_id",
         business_date=pl.lit(as_of),
@@ -735,7 +737,6 @@ def buckets_update(cursor: Any, vendor: str, as_of: date) -> dict[str, int]:
     # What each row adds to the totals now: nothing without a balance or arrears.
     counted = (pl.col("receivable") != 0) | (pl.col("arrears") != 0)
     placed = placed.with_columns(
-        is_moved=pl.col("new_bucket") != pl.col("bucket"),
         new_aged_bucket=pl.when(counted).then(pl.col("new_bucket")).otherwise(None),
         new_aged_balance=pl.when(counted).then(pl.col("receivable")).otherwise(0),
         new_aged_arrears=pl.when(counted).then(pl.col("arrears")).otherwise(0),
