@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Sum
+from django.db.models import Max
 
 from recoup.access.models import User
 from recoup.access.operations import audit_record
@@ -39,10 +39,10 @@ from recoup.ledger.models import (
     AccountCode,
     JournalEntry,
     LedgerBook,
-    Posting,
     Receipt,
     ReceiptStatus,
 )
+from recoup.ledger.queries import sums_by_installment
 from recoup.ledger.reasons import ReasonCode
 from recoup.ledger.waterfall import DueItem, WaterfallPolicy, allocate
 
@@ -653,16 +653,10 @@ def _allocation_post(
 
 def _due_items(book: LedgerBook) -> list[DueItem]:
     """What is outstanding per (component, installment), summed from postings in one GROUP BY."""
-    rows = (
-        Posting.objects.filter(account__book=book, account__code__in=list(DUE_ACCOUNTS.values()))
-        .values("account__code", "installment")
-        .annotate(total=Sum("amount_minor"))
-        .order_by()
-    )
     return [
-        DueItem(row["installment"], COMPONENT_OF_ACCOUNT[row["account__code"]], row["total"])
-        for row in rows
-        if row["total"] > 0
+        DueItem(installment, COMPONENT_OF_ACCOUNT[code], total)
+        for code, installment, total in sums_by_installment(book, list(DUE_ACCOUNTS.values()))
+        if total > 0
     ]
 
 

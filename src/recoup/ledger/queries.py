@@ -178,23 +178,34 @@ def last_installments_due(contract_ids: Iterable[int]) -> dict[int, int]:
     return {row["account__book__contract_id"]: int(row["last"]) for row in rows}
 
 
+def sums_by_installment(book: LedgerBook, codes: list[str]) -> list[tuple[str, int | None, int]]:
+    """The book's postings on the accounts `codes`, summed per (code, installment).
+
+    The book's accounts are read first and their postings then by account id, so that each is an
+    index probe whatever the tables' statistics say. Joined in one query, a plan made on
+    statistics taken while the tables were empty walked the whole postings index once per account.
+    """
+    accounts = dict(LedgerAccount.objects.filter(book=book, code__in=codes).values_list("pk", "code"))
+    rows = (
+        Posting.objects.filter(account_id__in=list(accounts))
+        .values("account_id", "installment")
+        .annotate(total=Sum("amount_minor"))
+        .order_by()
+    )
+    return [(accounts[row["account_id"]], row["installment"], int(row["total"])) for row in rows]
+
+
 def outstanding_by_installment(contract_id: int) -> list[InstallmentOutstanding]:
     """What is owed per installment, oldest first, then charges tied to none; settled ones are left out."""
     book = _book(contract_id)
-    component_of = {
+    component_of: dict[str, str] = {
         AccountCode.FEES_DUE: "fees",
         AccountCode.INTEREST_DUE: "interest",
         AccountCode.PRINCIPAL_DUE: "principal",
     }
-    rows = (
-        Posting.objects.filter(account__book=book, account__code__in=list(component_of))
-        .values("installment", "account__code")
-        .annotate(total=Sum("amount_minor"))
-        .order_by()
-    )
     owed: dict[int | None, dict[str, int]] = defaultdict(lambda: dict.fromkeys(component_of.values(), 0))
-    for row in rows:
-        owed[row["installment"]][component_of[row["account__code"]]] = int(row["total"])
+    for code, installment, total in sums_by_installment(book, list(component_of)):
+        owed[installment][component_of[code]] = total
     ordered = sorted(owed, key=lambda installment: (installment is None, installment or 0))
     return [
         InstallmentOutstanding(
