@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.db import connection, transaction
 
+from recoup.arrears.batch import steps
 from recoup.arrears.errors import CloseGoesBack
 from recoup.arrears.operations import cob_run
 from recoup.ledger.models import Receipt, ReceiptStatus
@@ -58,6 +59,7 @@ def _run(close: object, accounts: list[str]) -> dict[str, object]:
                 "states": snapshots.states(),
                 "transitions": snapshots.transitions(),
                 "ledger": snapshots.ledger(),
+                "aged_debt": snapshots.aged_debt(),
             }
             raise _Rollback
     except _Rollback:
@@ -101,6 +103,24 @@ def test_the_batch_leaves_the_state_transitions_and_ledger_the_reference_leaves(
     assert len(expected["transitions"]) > 0  # type: ignore[arg-type]
     accruals = [e for e in expected["ledger"]["entries"] if e[3] == "interest_accrued"]  # type: ignore[index]
     assert {e[2] for e in accruals} == ACCRUAL_DATES
+
+
+@pytest.mark.django_db
+def test_a_close_in_slices_of_a_few_accounts_leaves_what_one_slice_leaves(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A close reads and writes at most SLICE_ACCOUNTS accounts at a time (a first close reads every
+    account); cut into slices of seven, the first close and the nights after it leave the same."""
+    demo_load(accounts=40, seed=11, as_of=START - timedelta(days=1))
+    _statistics_taken()
+    accounts = list(Contract.objects.order_by("pk").values_list("account_number", flat=True))
+
+    whole = _run(lambda day: cob_run(as_of=day, at=AT), accounts)
+    monkeypatch.setattr(steps, "SLICE_ACCOUNTS", 7)
+    sliced = _run(lambda day: cob_run(as_of=day, at=AT), accounts)
+
+    assert sliced == whole
+    assert len(whole["transitions"]) > 0  # type: ignore[arg-type]
 
 
 @pytest.mark.django_db

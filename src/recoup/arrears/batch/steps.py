@@ -32,7 +32,9 @@ ROUTINE_REASONS = (
     ReasonCode.INTEREST_ACCRUED.value,
 )
 OWED_CODES = (AccountCode.PRINCIPAL_DUE, AccountCode.INTEREST_DUE)
-STATE_INIT_SLICE = 500_000
+# The most accounts a step holds in frames at once: a first close reads every account, and holding
+# all of a 4,000,000-account book's at once took the process past 4 GiB.
+SLICE_ACCOUNTS = 500_000
 NOT_STARTED = ""  # the bucket of a state row not yet placed: its first placing records no transition
 # The fewest days between two installments of each frequency, to tell which schedules can have had
 # later installments fall due within a product's grace days.
@@ -73,8 +75,8 @@ def state_init(cursor: Any, vendor: str, as_of: date) -> dict[str, int]:
     # together in the state, as they do in the ledger.
     fresh = fresh.sort("contract_id")
     # In slices, so that a first close over millions of accounts holds one slice's frames at a time.
-    for offset in range(0, fresh.height, STATE_INIT_SLICE):
-        _state_init_slice(cursor, vendor, as_of, fresh.slice(offset, STATE_INIT_SLICE))
+    for offset in range(0, fresh.height, SLICE_ACCOUNTS):
+        _state_init_slice(cursor, vendor, as_of, fresh.slice(offset, SLICE_ACCOUNTS))
     if vendor == "postgresql" and fresh.height * 10 >= books:
         # So that the steps after it plan with the rows just written rather than wait for
         # autovacuum: a first close (or a large new portfolio) fills the state at once. A night
@@ -371,7 +373,15 @@ def arrears_refresh(
         lower=pl.when(pl.col("contract_id").is_in(unusual["contract_id"].implode()))
         .then(1)
         .otherwise(pl.col("lower"))
-    )
+    ).sort("contract_id")
+    for offset in range(0, pending.height, SLICE_ACCOUNTS):
+        _arrears_refresh_slice(cursor, vendor, as_of, pending.slice(offset, SLICE_ACCOUNTS), versions_seen)
+    return {"refreshed": pending.height, "books_moved": changed.height}, high
+
+
+def _arrears_refresh_slice(
+    cursor: Any, vendor: str, as_of: date, pending: pl.DataFrame, versions_seen: int | None
+) -> None:
     bulk.temp_table_load(cursor, vendor, "cob_pending", pending.select("contract_id", "book_id", "lower"))
     marks = ", ".join(["%s"] * len(RECEIVABLE_CODES))
     balances = bulk.frame_query(
@@ -424,7 +434,6 @@ def arrears_refresh(
             changed_date=pl.lit(as_of),
         ),
     )
-    return {"refreshed": fresh.height, "books_moved": changed.height}, high
 
 
 def _oldest_dates(
@@ -681,15 +690,57 @@ def buckets_update(cursor: Any, vendor: str, as_of: date) -> dict[str, int]:
     boundaries = sorted({b for _, text, _ in schemes for b in boundaries_parse(text)})
     crossing = [as_of - timedelta(days=b) for b in boundaries]
     marks = ", ".join(["%s"] * len(crossing))
+    where = f"(s.changed_date = %s OR s.oldest_unpaid_due_date IN ({marks}))"
+    params: list[Any] = [as_of, *crossing]
+    transitions = flagged = 0
+    moved: list[pl.DataFrame] = []
+    for within, bounds in _contract_ranges(cursor, where, params):
+        placed = _buckets_place(cursor, vendor, as_of, schemes, where + within, params + bounds)
+        transitions += placed["transitions"]
+        flagged += placed["flagged"]
+        moved.append(placed["moved"])
+    return {
+        "transitions": transitions,
+        "flagged": flagged,
+        "aged_debt_rows": _aged_debt_write(cursor, vendor, as_of, moved),
+    }
+
+
+def _contract_ranges(cursor: Any, where: str, params: list[Any]) -> list[tuple[str, list[int]]]:
+    """The state rows matching `where`, as ranges of contract ids of about SLICE_ACCOUNTS rows each:
+    the condition to add for each range and its parameters. Most nights are one range with no
+    condition; a first close, which places every account, is several."""
+    cursor.execute(f"SELECT COUNT(*) FROM {STATE} s WHERE {where}", params)
+    count = int(cursor.fetchone()[0])
+    if count <= SLICE_ACCOUNTS:
+        return [("", [])]
+    cursor.execute(f"SELECT MIN(contract_id), MAX(contract_id) FROM {STATE}")
+    low, high = (int(n) for n in cursor.fetchone())
+    width = -(-(high - low + 1) * SLICE_ACCOUNTS // count)
+    return [
+        (" AND s.contract_id >= %s AND s.contract_id < %s", [start, start + width])
+        for start in range(low, high + 1, width)
+    ]
+
+
+def _buckets_place(
+    cursor: Any,
+    vendor: str,
+    as_of: date,
+    schemes: list[tuple[str, str, list[str]]],
+    where: str,
+    params: list[Any],
+) -> dict[str, Any]:
+    """Place the state rows matching `where` (see buckets_update): the transitions and flags written,
+    and each written row's share of the aged-debt totals, then and now."""
     days = bulk.sql_epoch_days
     candidates = bulk.frame_query(
         cursor,
         "SELECT s.contract_id, s.product_code, s.jurisdiction, s.currency, s.bucket, s.arrears_minor, "
         f"s.receivable_minor, {days(vendor, 's.oldest_unpaid_due_date')}, s.collections_flag, "
         f"{days(vendor, 's.bucket_since_date')}, {days(vendor, 's.flagged_date')}, s.aged_bucket, "
-        f"s.aged_balance_minor, s.aged_arrears_minor FROM {STATE} s "
-        f"WHERE s.changed_date = %s OR s.oldest_unpaid_due_date IN ({marks})",
-        [as_of, *crossing],
+        f"s.aged_balance_minor, s.aged_arrears_minor FROM {STATE} s WHERE {where}",
+        params,
         {
             "contract_id": pl.Int64,
             "product_code": pl.Utf8,
@@ -772,33 +823,23 @@ def buckets_update(cursor: Any, vendor: str, as_of: date) -> dict[str, int]:
     return {
         "transitions": transitions.height,
         "flagged": moved.filter(in_arrears).height,
-        "aged_debt_rows": _aged_debt_write(cursor, vendor, as_of, written),
+        "moved": _aged_debt_moved(written),
     }
 
 
-def _aged_debt_write(cursor: Any, vendor: str, as_of: date, written: pl.DataFrame) -> int:
-    """Write the day's aged-debt totals (accounts, receivable and arrears per product, jurisdiction,
-    currency and bucket): the last close's, less what the rows in `written` added to them then,
-    plus what they add now. Every other row adds what it added then.
+AGED_DEBT_KEYS = ("product_code", "jurisdiction", "currency", "bucket")
+AGED_DEBT_SCHEMA = {
+    **dict.fromkeys(AGED_DEBT_KEYS, pl.Utf8),
+    "accounts": pl.Int64,
+    "balance_minor": pl.Int64,
+    "arrears_minor": pl.Int64,
+}
 
-    The last close is the latest completed one before this date (a close never goes back: see
-    `arrears.operations.cob_run`); before a first close the totals start from nothing.
-    """
-    keys = ("product_code", "jurisdiction", "currency", "bucket")
-    schema = {
-        **dict.fromkeys(keys, pl.Utf8),
-        "accounts": pl.Int64,
-        "balance_minor": pl.Int64,
-        "arrears_minor": pl.Int64,
-    }
-    base = bulk.frame_query(
-        cursor,
-        "SELECT product_code, jurisdiction, currency, bucket, accounts, balance_minor, arrears_minor "
-        "FROM arrears_ageddebttotal WHERE business_date = (SELECT MAX(business_date) FROM arrears_cobrun "
-        "WHERE status = %s AND business_date < %s)",
-        ["completed", as_of],
-        schema,
-    )
+
+def _aged_debt_moved(written: pl.DataFrame) -> pl.DataFrame:
+    """How the rows in `written` move the aged-debt totals: less what they added to them at the last
+    close (aged_*), plus what they add now (new_aged_*), per product, jurisdiction, currency and
+    bucket."""
 
     def shares(bucket: str, balance: str, arrears: str, sign: int) -> pl.DataFrame:
         return written.filter(pl.col(bucket).is_not_null()).select(
@@ -811,19 +852,39 @@ def _aged_debt_write(cursor: Any, vendor: str, as_of: date, written: pl.DataFram
             arrears_minor=sign * pl.col(arrears),
         )
 
-    totals = (
-        pl.concat(
-            [
-                base,
-                shares("new_aged_bucket", "new_aged_balance", "new_aged_arrears", 1),
-                shares("aged_bucket", "aged_balance", "aged_arrears", -1),
-            ]
-        )
-        .group_by(keys)
-        .agg(pl.col("accounts", "balance_minor", "arrears_minor").sum())
-        .filter(pl.col("accounts") != 0)
-        .sort(keys)
+    return _aged_debt_summed(
+        [
+            shares("new_aged_bucket", "new_aged_balance", "new_aged_arrears", 1),
+            shares("aged_bucket", "aged_balance", "aged_arrears", -1),
+        ]
     )
+
+
+def _aged_debt_summed(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    return (
+        pl.concat([pl.DataFrame(schema=AGED_DEBT_SCHEMA), *frames])
+        .group_by(AGED_DEBT_KEYS)
+        .agg(pl.col("accounts", "balance_minor", "arrears_minor").sum())
+    )
+
+
+def _aged_debt_write(cursor: Any, vendor: str, as_of: date, moved: list[pl.DataFrame]) -> int:
+    """Write the day's aged-debt totals (accounts, receivable and arrears per product, jurisdiction,
+    currency and bucket): the last close's, moved by the rows written tonight (`moved`, see
+    `_aged_debt_moved`). Every other row adds what it added then.
+
+    The last close is the latest completed one before this date (a close never goes back: see
+    `arrears.operations.cob_run`); before a first close the totals start from nothing.
+    """
+    base = bulk.frame_query(
+        cursor,
+        "SELECT product_code, jurisdiction, currency, bucket, accounts, balance_minor, arrears_minor "
+        "FROM arrears_ageddebttotal WHERE business_date = (SELECT MAX(business_date) FROM arrears_cobrun "
+        "WHERE status = %s AND business_date < %s)",
+        ["completed", as_of],
+        AGED_DEBT_SCHEMA,
+    )
+    totals = _aged_debt_summed([base, *moved]).filter(pl.col("accounts") != 0).sort(AGED_DEBT_KEYS)
     cursor.execute("DELETE FROM arrears_ageddebttotal WHERE business_date = %s", [as_of])
     bulk.frame_insert(
         cursor, vendor, "arrears_ageddebttotal", totals.with_columns(business_date=pl.lit(as_of))
