@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from recoup.arrears.batch.run import Progress, date_close
+from recoup.arrears.batch.run import Progress, date_close, date_compact
 from recoup.arrears.errors import CatchUpTooLong, CloseGoesBack
 from recoup.arrears.models import CobRun, CobStatus
 from recoup.kernel import bulk
@@ -76,7 +76,10 @@ def _date_close(business_date: date, *, at: datetime, progress: Progress | None)
     its ledger balances) is written to disk once, at the commit, not once per step. A run killed
     part-way leaves the date as it was, and the next run closes it whole."""
     with transaction.atomic():
-        return date_close(business_date, at=at, progress=progress)
+        summary = date_close(business_date, at=at, progress=progress)
+    if date_compact(business_date):
+        summary["state_init"]["compacted"] = True
+    return summary
 
 
 def _settings_for_the_close(cursor: Any) -> AbstractContextManager[None]:

@@ -6,6 +6,7 @@ late fee 5 % of the installment after 10 days, capped at $25.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime
 
 import pytest
@@ -17,7 +18,7 @@ from recoup.ledger.models import Receipt
 from recoup.ledger.queries import book_balances, ledger_verify
 from recoup.portfolio.models import Contract
 from recoup.portfolio.operations import payment_apply
-from tests.integration.factories import book
+from tests.integration.factories import book, us_loan
 
 AT = datetime(2024, 1, 1, 23, 0, tzinfo=UTC)
 
@@ -123,3 +124,22 @@ def test_catch_up_after_missed_nights_runs_each_date_in_order(loan: Contract) ->
         BucketTransition.objects.filter(contract=loan).order_by("business_date").values_list("to_bucket")
     )
     assert path == [("1-29",), ("30-59",), ("60-89",)]
+
+
+@pytest.mark.django_db
+def test_a_contract_written_after_the_first_close_has_its_state_from_the_next_night(loan: Contract) -> None:
+    first = cob_run(as_of=date(2024, 2, 1), at=AT).summaries["2024-02-01"]["state_init"]
+    second = us_loan(first_due_date=date(2024, 3, 1))
+    later = book(
+        dataclasses.replace(second, vehicle=dataclasses.replace(second.vehicle, vin="1M8GDM9AXKP042788"))
+    )
+
+    night = cob_run(as_of=date(2024, 2, 2), at=AT).summaries["2024-02-02"]["state_init"]
+    quiet = cob_run(as_of=date(2024, 2, 3), at=AT).summaries["2024-02-03"]["state_init"]
+
+    assert first["initialised"] == 0
+    assert night["initialised"] == 1
+    assert night["books_watermark"] > first["books_watermark"]
+    assert (quiet["initialised"], quiet["books_watermark"]) == (0, night["books_watermark"])
+    assert _state(Contract.objects.get(pk=later.contract_id)).installments_due == 0
+    assert ArrearsState.objects.count() == 2

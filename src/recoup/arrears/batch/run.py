@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -38,7 +39,7 @@ def date_close(business_date: date, *, at: datetime, progress: Progress | None =
         )
     if run.status == CobStatus.COMPLETED:
         return dict(run.summary)
-    watermark, versions_seen = _previous_watermarks(business_date)
+    seen = _previous_watermarks(business_date)
     vendor = connection.vendor
     for index, name in enumerate(STEP_NAMES):
         if progress is not None:
@@ -47,7 +48,7 @@ def date_close(business_date: date, *, at: datetime, progress: Progress | None =
             continue
         started = time.perf_counter()
         with transaction.atomic(), connection.cursor() as cursor:
-            counts = _step(name, cursor, vendor, business_date, at, watermark, versions_seen)
+            counts = _step(name, cursor, vendor, business_date, at, seen)
             run.refresh_from_db()
             run.steps_done = [*run.steps_done, name]
             run.summary = {
@@ -58,11 +59,30 @@ def date_close(business_date: date, *, at: datetime, progress: Progress | None =
                 run.status = CobStatus.COMPLETED
                 run.finished_at = at
                 if run.summary.get("state_init", {}).get("analysed"):
-                    steps.statistics_refresh(cursor, compact=True)
+                    steps.statistics_refresh(cursor)
             run.save()
     if progress is not None:
         progress(business_date, "done", len(STEP_NAMES), len(STEP_NAMES))
     return dict(run.summary)
+
+
+def date_compact(business_date: date) -> bool:
+    """After a close that filled the state at once (a first close, a large new portfolio), rewrite
+    the state compactly on PostgreSQL, in a transaction of its own once that close has committed.
+
+    Inside the close's transaction the rewrite would keep every row version the close wrote: they
+    are that transaction's own, and the table would stay three times the size of its live rows.
+    Recorded in the run's summary, so a close killed before it is compacted when run again.
+    """
+    run = CobRun.objects.get(business_date=business_date)
+    filled = run.summary.get("state_init", {})
+    if connection.vendor != "postgresql" or not filled.get("analysed") or filled.get("compacted"):
+        return False
+    with transaction.atomic(), connection.cursor() as cursor:
+        steps.state_compact(cursor)
+        run.summary = {**run.summary, "state_init": {**filled, "compacted": True}}
+        run.save(update_fields=["summary"])
+    return True
 
 
 def _step(
@@ -71,39 +91,50 @@ def _step(
     vendor: str,
     business_date: date,
     at: datetime,
-    watermark: int,
-    versions_seen: int | None,
+    seen: Watermarks,
 ) -> dict:
     if name == "state_init":
-        return steps.state_init(cursor, vendor, business_date)
+        return steps.state_init(cursor, vendor, business_date, seen.books)
     if name == "installments_fall_due":
         rescheduled, versions_high = steps.next_due_dates_refresh(
-            cursor, vendor, business_date, versions_seen
+            cursor, vendor, business_date, seen.versions
         )
         fell_due = steps.installments_fall_due(cursor, vendor, business_date, at)
         return {**rescheduled, **fell_due, "versions_watermark": versions_high}
     if name == "interest_accrue":
         return accrual.interest_accrue(cursor, vendor, business_date, at)
     if name == "arrears_refresh":
-        counts, high = steps.arrears_refresh(cursor, vendor, business_date, watermark, versions_seen)
+        counts, high = steps.arrears_refresh(cursor, vendor, business_date, seen.entries, seen.versions)
         return {**counts, "watermark": high}
     if name == "late_fees_assess":
         return steps.late_fees_assess(cursor, vendor, business_date, at)
     return steps.buckets_update(cursor, vendor, business_date)
 
 
-def _previous_watermarks(business_date: date) -> tuple[int, int | None]:
-    """The journal entry id and the schedule version id up to which the last completed run before
-    this date had looked; before a first close, no schedule version is new."""
+@dataclass(frozen=True)
+class Watermarks:
+    """How far the last completed close looked: the highest journal entry, schedule version and
+    ledger book id it saw. Before a first close no schedule version is new (None); `books` is None
+    too, and for a close recorded before books had a watermark."""
+
+    entries: int = 0
+    versions: int | None = None
+    books: int | None = None
+
+
+def _previous_watermarks(business_date: date) -> Watermarks:
+    """What the last completed run before this date had seen."""
     previous = (
         CobRun.objects.filter(business_date__lt=business_date, status=CobStatus.COMPLETED)
         .order_by("-business_date")
         .first()
     )
     if previous is None:
-        return 0, None
+        return Watermarks()
     summary = previous.summary
-    return (
-        int(summary.get("arrears_refresh", {}).get("watermark", 0)),
-        int(summary.get("installments_fall_due", {}).get("versions_watermark", 0)),
+    books = summary.get("state_init", {}).get("books_watermark")
+    return Watermarks(
+        entries=int(summary.get("arrears_refresh", {}).get("watermark", 0)),
+        versions=int(summary.get("installments_fall_due", {}).get("versions_watermark", 0)),
+        books=None if books is None else int(books),
     )

@@ -41,26 +41,38 @@ NOT_STARTED = ""  # the bucket of a state row not yet placed: its first placing 
 SHORTEST_PERIOD_DAYS = {"weekly": 7, "biweekly": 14, "monthly": 28}
 
 
-def state_init(cursor: Any, vendor: str, as_of: date) -> dict[str, int]:
+def state_init(cursor: Any, vendor: str, as_of: date, books_seen: int | None = None) -> dict[str, int]:
     """Give every contract with a ledger book but no arrears state one, set-based.
 
     The installments its book already holds as fallen due are walked through the vectorised
     schedule step (without posting), so that the state stands where the ledger does.
 
-    Every state row belongs to a contract with a book, so equal counts mean nothing is new: two
-    index counts, instead of a join of the whole book against the whole state every night.
+    `books_seen` is the highest ledger book id the last close saw: every book up to it has a state,
+    so only later ones are looked at (an index probe on a night with no new contract). Without it
+    (a first close, or a last close recorded before books had a watermark), every state row belongs
+    to a contract with a book, so equal counts of both mean nothing is new.
     """
-    cursor.execute(f"SELECT (SELECT COUNT(*) FROM ledger_ledgerbook), (SELECT COUNT(*) FROM {STATE})")
-    books, states = (int(n) for n in cursor.fetchone())
-    if books == states:
-        return {"initialised": 0}
+    cursor.execute("SELECT COALESCE(MAX(id), 0) FROM ledger_ledgerbook")
+    high = int(cursor.fetchone()[0])
+    counts = {"initialised": 0, "books_watermark": high}
+    if books_seen is not None:
+        if high <= books_seen:
+            return counts
+        newer = "AND b.id > %s "
+        params: list[Any] = [books_seen]
+    else:
+        cursor.execute(f"SELECT (SELECT COUNT(*) FROM ledger_ledgerbook), (SELECT COUNT(*) FROM {STATE})")
+        books, states = (int(n) for n in cursor.fetchone())
+        if books == states:
+            return counts
+        newer, params = "", []
     fresh = bulk.frame_query(
         cursor,
         "SELECT c.id, c.currency, p.code, c.jurisdiction, c.frequency FROM portfolio_contract c "
         "JOIN portfolio_product p ON p.id = c.product_id "
         "JOIN ledger_ledgerbook b ON b.contract_id = c.id "
-        f"LEFT JOIN {STATE} s ON s.contract_id = c.id WHERE s.contract_id IS NULL",
-        [],
+        f"LEFT JOIN {STATE} s ON s.contract_id = c.id WHERE s.contract_id IS NULL {newer}",
+        params,
         {
             "contract_id": pl.Int64,
             "currency": pl.Utf8,
@@ -70,43 +82,49 @@ def state_init(cursor: Any, vendor: str, as_of: date) -> dict[str, int]:
         },
     )
     if fresh.is_empty():
-        return {"initialised": 0}
+        return counts
     # In contract order, so that accounts written together (and so falling due together) sit
     # together in the state, as they do in the ledger.
     fresh = fresh.sort("contract_id")
     # In slices, so that a first close over millions of accounts holds one slice's frames at a time.
     for offset in range(0, fresh.height, SLICE_ACCOUNTS):
         _state_init_slice(cursor, vendor, as_of, fresh.slice(offset, SLICE_ACCOUNTS))
-    if vendor == "postgresql" and fresh.height * 10 >= books:
+    counts["initialised"] = fresh.height
+    # (Book ids are issued in order: the highest is about the number of books.)
+    if vendor == "postgresql" and fresh.height * 10 >= high:
         # So that the steps after it plan with the rows just written rather than wait for
         # autovacuum: a first close (or a large new portfolio) fills the state at once. A night
         # with the day's few new contracts leaves the statistics to autovacuum.
         statistics_refresh(cursor)
-        return {"initialised": fresh.height, "analysed": True}
-    return {"initialised": fresh.height}
+        return {**counts, "analysed": True}
+    return counts
 
 
-def statistics_refresh(cursor: Any, *, compact: bool = False) -> None:
+def statistics_refresh(cursor: Any) -> None:
     """Analyse the tables a close of business rewrites wholesale (PostgreSQL).
 
     Run when the state is first filled, and again when that date's close ends: the statistics taken
     at the start say no account is in arrears, and the work after the close (the notices, the
     strategies) and the next night, planned on them, would probe the state once per row for what a
     hash join does in one pass.
-
-    `compact` (at the end of a first close) first rewrites the state in contract order: that close
-    wrote each row three times (filled, refreshed, placed in its bucket), which leaves the table and
-    its indexes three times the size of the live rows, and every later night reads the state at
-    scattered places through all of it.
     """
-    if compact:
-        # CLUSTER refuses a table with foreign-key checks still deferred: they run now instead of at
-        # the commit, and the transaction's later writes are deferred again.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(f"CLUSTER {STATE} USING {STATE}_pkey")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     for table in (STATE, "ledger_journalentry", "ledger_posting", "ledger_ledgeraccount"):
         cursor.execute(f"ANALYZE {table}")
+
+
+def state_compact(cursor: Any) -> None:
+    """Rewrite the state in contract order (PostgreSQL), after a close that filled it (see run.py).
+
+    That close wrote each row three times (filled, refreshed, placed in its bucket). Left to
+    autovacuum, the table and its indexes stay three times the size of the live rows until it
+    comes, and the nights in between read the state at scattered places through all of it.
+    """
+    # CLUSTER refuses a table with foreign-key checks still deferred (a caller's transaction may
+    # hold some): they run now instead of at the commit, and later writes are deferred again.
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute(f"CLUSTER {STATE} USING {STATE}_pkey")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    cursor.execute(f"ANALYZE {STATE}")
 
 
 def _state_init_slice(cursor: Any, vendor: str, as_of: date, fresh: pl.DataFrame) -> None:
