@@ -87,13 +87,17 @@ def entries_post_bulk(*, entries: pl.DataFrame, postings: pl.DataFrame, at: date
         _currencies_check(cursor)
         skipped = _existing_drop(cursor)
         _entries_insert(cursor, vendor, columns, at)
+        # An account the batch opens starts at the sum of its lines, rather than at nothing and then
+        # moved: one row version, not two. Accounts already open are moved below.
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM ledger_ledgeraccount")
+        opened_after = int(cursor.fetchone()[0])
         cursor.execute(
             "INSERT INTO ledger_ledgeraccount (book_id, code, currency, balance_minor) "
             # Every line's currency is its book's (checked above).
-            "SELECT DISTINCT e.book_id, p.code, p.currency, 0 FROM bulk_posting p "
+            "SELECT e.book_id, p.code, p.currency, SUM(p.amount_minor) FROM bulk_posting p "
             "JOIN bulk_entry e ON e.seq = p.seq "
             "WHERE NOT EXISTS (SELECT 1 FROM ledger_ledgeraccount a WHERE a.book_id = e.book_id "
-            "AND a.code = p.code)"
+            "AND a.code = p.code) GROUP BY e.book_id, p.code, p.currency"
         )
         # Each line's account, found once for the postings and the kept balances both.
         cursor.execute("DROP TABLE IF EXISTS bulk_line")
@@ -109,7 +113,7 @@ def entries_post_bulk(*, entries: pl.DataFrame, postings: pl.DataFrame, at: date
             "JOIN bulk_entry_id i ON i.seq = p.seq ORDER BY p.seq, p.line"
         )
         written = cursor.rowcount
-        _balances_move(cursor, vendor)
+        _balances_move(cursor, vendor, opened_after)
         for table in ("bulk_line", "bulk_entry_id", "bulk_posting", "bulk_entry"):
             cursor.execute(f"DROP TABLE {table}")
     return BulkPosted(posted=keyed.height - skipped, skipped=skipped, postings=max(written, 0))
@@ -190,14 +194,16 @@ def _entries_insert(cursor: Any, vendor: str, columns: tuple[str, ...], at: date
     )
 
 
-def _balances_move(cursor: Any, vendor: str) -> None:
-    """Move each account's kept balance by the sum of its new postings, through a keyed temp table
+def _balances_move(cursor: Any, vendor: str, opened_after: int) -> None:
+    """Move the kept balance of each account open before the batch (ids up to `opened_after`; the
+    batch opened the rest at their sums) by the sum of its new postings, through a keyed temp table
     (a grouped subquery in UPDATE … FROM makes SQLite scan every account of the book)."""
     cursor.execute("DROP TABLE IF EXISTS bulk_delta")
     cursor.execute("CREATE TEMPORARY TABLE bulk_delta (account_id BIGINT PRIMARY KEY, delta BIGINT NOT NULL)")
     cursor.execute(
         "INSERT INTO bulk_delta (account_id, delta) SELECT account_id, SUM(amount_minor) FROM bulk_line "
-        "GROUP BY account_id HAVING SUM(amount_minor) <> 0"
+        "WHERE account_id <= %s GROUP BY account_id HAVING SUM(amount_minor) <> 0",
+        [opened_after],
     )
     if vendor == "postgresql":
         cursor.execute("ANALYZE bulk_delta")  # temporary tables are never analysed by autovacuum
