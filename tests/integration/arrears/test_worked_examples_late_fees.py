@@ -12,9 +12,13 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from recoup.arrears.late_fees import LATE_FEE_REASON
 from recoup.arrears.models import ArrearsState
 from recoup.arrears.operations import cob_run
-from recoup.ledger.models import Posting
+from recoup.kernel.money import Money
+from recoup.ledger.models import LedgerBook, Posting
+from recoup.ledger.operations import fee_assess
+from recoup.ledger.queries import receivable_totals
 from recoup.portfolio.models import Contract
 from recoup.portfolio.operations import payment_apply
 
@@ -71,3 +75,25 @@ def test_a_second_run_of_the_same_date_charges_nothing_more(weekly: Contract) ->
     cob_run(as_of=date(2024, 4, 19), at=AT)
 
     assert _fees(weekly) == [(1, 1200)]
+
+
+@pytest.mark.django_db
+def test_a_fee_already_charged_account_by_account_is_not_charged_again_nor_counted_twice(
+    weekly: Contract,
+) -> None:
+    cob_run(as_of=date(2024, 4, 18), at=AT)
+    fee_assess(
+        book=LedgerBook.objects.get(contract_id=weekly.pk),
+        amount=Money(1200, "GBP"),
+        reason_code=LATE_FEE_REASON,
+        effective_date=date(2024, 4, 19),
+        at=AT,
+        idempotency_key=f"arrears:{weekly.pk}:late-fee:1",
+        installment=1,
+    )
+
+    cob_run(as_of=date(2024, 4, 19), at=AT)
+
+    assert _fees(weekly) == [(1, 1200)]
+    state = ArrearsState.objects.get(contract=weekly)
+    assert state.receivable_minor == receivable_totals([weekly.pk])[weekly.pk].minor

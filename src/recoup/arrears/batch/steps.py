@@ -538,7 +538,7 @@ def late_fees_assess(cursor: Any, vendor: str, as_of: date, at: datetime) -> dic
     arm = (
         "SELECT s.contract_id, b.id, s.currency, s.product_code, s.installments_due, "
         "s.oldest_unpaid_installment, s.last_installment_minor, "
-        f"{bulk.sql_epoch_days(vendor, 's.last_due_date')} FROM {STATE} s "
+        f"{bulk.sql_epoch_days(vendor, 's.last_due_date')}, s.receivable_minor FROM {STATE} s "
         "JOIN portfolio_contract c ON c.id = s.contract_id AND c.status = 'active' "
         "JOIN ledger_ledgerbook b ON b.contract_id = s.contract_id "
         "WHERE s.arrears_minor > 0 AND s.product_code = %s AND s.frequency = %s "
@@ -564,6 +564,7 @@ def late_fees_assess(cursor: Any, vendor: str, as_of: date, at: datetime) -> dic
             "oldest": pl.Int64,
             "last_minor": pl.Int64,
             "last_due_date": pl.Date,
+            "receivable": pl.Int64,
         },
     )
     late = _late_installments(cursor, vendor, candidates, products, as_of)
@@ -614,7 +615,25 @@ def late_fees_assess(cursor: Any, vendor: str, as_of: date, at: datetime) -> dic
         ]
     )
     result = ledger_batch.entries_post_bulk(entries=entries, postings=postings, at=at)
-    _receivables_refresh(cursor, vendor, as_of, fees.select("contract_id", "book_id"))
+    if result.skipped:
+        # Some fees were in the ledger already (charged account by account): take its balances.
+        _receivables_refresh(cursor, vendor, as_of, fees.select("contract_id", "book_id").unique())
+    else:
+        # The state holds each receivable as the refresh just left it, from the ledger as it stood
+        # then; tonight's fees add to it (entries posted since are the next night's to refresh).
+        charged = fees.group_by("contract_id").agg(pl.col("fee").sum())
+        held = candidates.select("contract_id", "receivable").unique("contract_id")
+        bulk.frame_update(
+            cursor,
+            vendor,
+            STATE,
+            "contract_id",
+            charged.join(held, on="contract_id").select(
+                "contract_id",
+                receivable_minor=pl.col("receivable") + pl.col("fee"),
+                changed_date=pl.lit(as_of),
+            ),
+        )
     return {"late_fees": result.posted}
 
 
