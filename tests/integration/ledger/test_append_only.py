@@ -284,3 +284,17 @@ def test_postgres_keeps_a_book_and_a_receipt_the_ledger_names():
     with pytest.raises(IntegrityError, match=f"receipt {receipt_id} is named in the ledger"):
         with transaction.atomic():
             _sql("DELETE FROM ledger_receipt WHERE id = %s", [receipt_id])
+
+
+@pytest.mark.postgres_only
+def test_postgres_refuses_the_insert_of_an_account_naming_a_book_that_does_not_exist():
+    a_loan_two_installments_due()
+    missing = int(LedgerBook.objects.order_by("-pk").values_list("pk", flat=True)[0]) + 1000
+
+    with pytest.raises(IntegrityError, match=f"a ledger account names ledger book {missing}, which does not"):
+        with transaction.atomic():
+            _sql(
+                "INSERT INTO ledger_ledgeraccount (book_id, code, currency, balance_minor) "
+                "VALUES (%s, 'write_off', 'USD', 0)",
+                [missing],
+            )
