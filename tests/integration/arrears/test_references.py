@@ -74,5 +74,23 @@ def test_a_contract_with_arrears_history_cannot_be_removed_or_renumbered() -> No
     )
     removed = _refused("DELETE FROM portfolio_contract WHERE id = %s", [contract_id])
 
-    assert f"contract {contract_id} has arrears history" in renumbered
-    assert f"contract {contract_id} has arrears history" in removed
+    guarded = f"contract {contract_id} is named by an arrears state or a bucket transition"
+    assert guarded in renumbered
+    assert guarded in removed
+
+
+@pytest.mark.django_db
+def test_an_escalation_naming_no_contract_is_refused_and_a_contract_one_names_stays() -> None:
+    contract_id = book().contract_id
+    missing = _missing_contract_id()
+    insert = (
+        "INSERT INTO collections_escalation (contract_id, kind, detail, by_rule, raised_at, raised_date, "
+        "status, handled_note) VALUES (%s, 'large_balance_rolling', '', TRUE, %s, %s, 'open', '')"
+    )
+
+    refused = _refused(insert, [missing, AT, AT.date()])
+    _run(insert, [contract_id, AT, AT.date()])
+    removed = _refused("DELETE FROM portfolio_contract WHERE id = %s", [contract_id])
+
+    assert f"an escalation names contract {missing}, which does not exist" in refused
+    assert f"contract {contract_id} is named by an escalation" in removed
