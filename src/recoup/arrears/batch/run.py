@@ -115,7 +115,7 @@ def _step(
 class Watermarks:
     """How far the last completed close looked: the highest journal entry, schedule version and
     ledger book id it saw. Before a first close no schedule version is new (None); `books` is None
-    too, and for a close recorded before books had a watermark."""
+    then, and after a close recorded before books had a watermark."""
 
     entries: int = 0
     versions: int | None = None
