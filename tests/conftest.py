@@ -1,8 +1,14 @@
 import os
 
 import pytest
+from hypothesis import settings
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Property tests check what is computed, not how fast: speed is for the benchmarks. Hypothesis's
+# per-example deadline (200 ms) failed them on a busy two-core machine (an example took 764 ms).
+settings.register_profile("recoup", deadline=None)
+settings.load_profile("recoup")
 
 TRANSACTIONAL_FIXTURES = ("transactional_db", "live_server")
 
