@@ -31,6 +31,18 @@ class Reference:
     named: str  # how messages name a row of `target`: "contract"
 
 
+def migration_functions(guard: str, references: tuple[Reference, ...]) -> tuple[Any, Any]:
+    """A migration's RunPython pair: replace the references' constraints, and put them back."""
+
+    def forward(apps: Any, schema_editor: Any) -> None:
+        replace_constraints(schema_editor, guard, references)
+
+    def backward(apps: Any, schema_editor: Any) -> None:
+        restore_constraints(schema_editor, guard, references)
+
+    return forward, backward
+
+
 def replace_constraints(schema_editor: Any, guard: str, references: tuple[Reference, ...]) -> None:
     """Drop the references' foreign keys and check them by triggers instead (PostgreSQL only).
 

@@ -10,7 +10,7 @@ either reference; a contract they name cannot be removed or renumbered.
 
 from django.db import migrations
 
-from recoup.kernel.references import Reference, replace_constraints, restore_constraints
+from recoup.kernel.references import Reference, migration_functions
 
 GUARD = "portfolio_contract_arrears_kept"
 REFERENCES = (
@@ -19,18 +19,10 @@ REFERENCES = (
 )
 
 
-def forward(apps, schema_editor) -> None:
-    replace_constraints(schema_editor, GUARD, REFERENCES)
-
-
-def backward(apps, schema_editor) -> None:
-    restore_constraints(schema_editor, GUARD, REFERENCES)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("arrears", "0007_state_aged_share"),
         ("portfolio", "0001_initial"),
     ]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [migrations.RunPython(*migration_functions(GUARD, REFERENCES))]

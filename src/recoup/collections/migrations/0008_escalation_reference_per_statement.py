@@ -6,18 +6,10 @@ changes an escalation's contract, and a contract one names cannot be removed or 
 
 from django.db import migrations
 
-from recoup.kernel.references import Reference, replace_constraints, restore_constraints
+from recoup.kernel.references import Reference, migration_functions
 
 GUARD = "portfolio_contract_escalations_kept"
 REFERENCES = (Reference("collections_escalation", "contract_id", "portfolio_contract", "an escalation", "contract"),)
-
-
-def forward(apps, schema_editor) -> None:
-    replace_constraints(schema_editor, GUARD, REFERENCES)
-
-
-def backward(apps, schema_editor) -> None:
-    restore_constraints(schema_editor, GUARD, REFERENCES)
 
 
 class Migration(migrations.Migration):
@@ -26,4 +18,4 @@ class Migration(migrations.Migration):
         ("portfolio", "0001_initial"),
     ]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [migrations.RunPython(*migration_functions(GUARD, REFERENCES))]
