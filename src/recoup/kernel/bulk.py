@@ -132,17 +132,38 @@ def frame_insert(cursor: Any, vendor: str, table: str, frame: pl.DataFrame) -> N
 
 
 def frame_update(cursor: Any, vendor: str, table: str, key: str, frame: pl.DataFrame) -> None:
-    """Set the frame's columns on the rows of `table` whose `key` matches, in one UPDATE … FROM."""
+    """Set the frame's columns on the rows of `table` whose `key` matches, in one UPDATE … FROM
+    driven by the frame's rows (see `batch_driven`), staged in key order."""
     if frame.is_empty():
         return
     _names_check(table, key, *frame.columns)
     staging = f"staging_{table}"
-    temp_table_load(cursor, vendor, staging, frame)
+    temp_table_load(cursor, vendor, staging, frame.sort(key))
     assignments = ", ".join(f"{column} = u.{column}" for column in frame.columns if column != key)
-    cursor.execute(
-        f"UPDATE {table} SET {assignments} FROM {staging} u WHERE {table}.{key} = u.{key}"  # noqa: S608
-    )
+    with batch_driven(cursor, vendor):
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} FROM {staging} u WHERE {table}.{key} = u.{key}"  # noqa: S608
+        )
     cursor.execute(f"DROP TABLE {staging}")
+
+
+# A batch's statements join a temporary table of the rows concerned (a night's few per cent of the
+# book) to the book's tables by key. PostgreSQL's planner, costing an index probe per staged row
+# against one pass over the table, turns to a hash join over the whole table once the batch reaches
+# a few per cent of it: a night with 114,000 balances to move read all 5.4 million ledger accounts
+# (2.2 s against 0.7 s by the index), and the cost grew with the book rather than the night.
+BATCH_DRIVEN = {"enable_hashjoin": "off", "enable_mergejoin": "off"}
+
+
+@contextmanager
+def batch_driven(cursor: Any, vendor: str) -> Iterator[None]:
+    """For the statements inside, on PostgreSQL, join by nested loops: each staged row reaches its
+    rows through an index. Within the caller's transaction (SET LOCAL); SQLite plans so already."""
+    if vendor != "postgresql":
+        yield
+        return
+    with postgres_settings_held(cursor, BATCH_DRIVEN, local=True):
+        yield
 
 
 def _sql_type(kind: Any) -> str:

@@ -207,10 +207,11 @@ def _balances_move(cursor: Any, vendor: str, opened_after: int) -> None:
     )
     if vendor == "postgresql":
         cursor.execute("ANALYZE bulk_delta")  # temporary tables are never analysed by autovacuum
-        cursor.execute(
-            "UPDATE ledger_ledgeraccount a SET balance_minor = a.balance_minor + d.delta "
-            "FROM bulk_delta d WHERE a.id = d.account_id"
-        )
+        with bulk.batch_driven(cursor, vendor):
+            cursor.execute(
+                "UPDATE ledger_ledgeraccount a SET balance_minor = a.balance_minor + d.delta "
+                "FROM bulk_delta d WHERE a.id = d.account_id"
+            )
     else:
         cursor.execute(
             "UPDATE ledger_ledgeraccount SET balance_minor = balance_minor + "

@@ -40,16 +40,17 @@ def ids_load(cursor: Any, vendor: str, contract_ids: pl.Series, name: str = "cob
 def versions_read(cursor: Any, vendor: str, ids_table: str = "cob_ids") -> pl.DataFrame:
     """Every schedule version of the contracts in `ids_table`."""
     days = bulk.sql_epoch_days
-    return bulk.frame_query(
-        cursor,
-        "SELECT v.contract_id, v.version, v.from_installment, v.method, v.principal_minor, "
-        "CAST(ROUND(v.apr * 10000) AS BIGINT), v.installment_count, "
-        f"{days(vendor, 'v.start_date')}, {days(vendor, 'v.first_due_date')}, v.frequency, v.day_count, "
-        "v.rounding, v.balloon_minor, v.payment_minor, v.total_installments "
-        f"FROM portfolio_scheduleversion v JOIN {ids_table} i ON i.contract_id = v.contract_id",
-        [],
-        VERSION_SCHEMA,
-    )
+    with bulk.batch_driven(cursor, vendor):
+        return bulk.frame_query(
+            cursor,
+            "SELECT v.contract_id, v.version, v.from_installment, v.method, v.principal_minor, "
+            "CAST(ROUND(v.apr * 10000) AS BIGINT), v.installment_count, "
+            f"{days(vendor, 'v.start_date')}, {days(vendor, 'v.first_due_date')}, v.frequency, "
+            "v.day_count, v.rounding, v.balloon_minor, v.payment_minor, v.total_installments "
+            f"FROM portfolio_scheduleversion v JOIN {ids_table} i ON i.contract_id = v.contract_id",
+            [],
+            VERSION_SCHEMA,
+        )
 
 
 def products_read(cursor: Any) -> pl.DataFrame:
