@@ -2,7 +2,8 @@
 """`make bench`: time `recoup cob` on generated books of growing size, on SQLite and PostgreSQL.
 
 For each size it builds a book with `recoup generate`, runs the first close of business (which
-initialises the arrears state of every account) and then one ordinary night, timing each with
+initialises the arrears state of every account), then the quiet night after it and a full night
+four days on (one account in 28 has an installment due; see `_full_night`), timing each with
 /usr/bin/time (wall seconds and peak resident memory of the child). It times the aged-debt report
 when `recoup report aged-debt` exists, and at BENCH_REFERENCE_SIZE the per-account reference cycle
 (bench/reference.py) for the ratio. The table goes to docs/benchmarks.md.
@@ -38,6 +39,7 @@ PG_OPTIONS = (
     "-c work_mem=64MB -c maintenance_work_mem=1GB -c max_wal_size=8GB"
 )
 REFERENCE_SIZE = int(os.environ.get("BENCH_REFERENCE_SIZE", "100000"))
+FULL_AFTER = 4  # days from the first close to the full night (see _full_night)
 
 REFERENCE_SCRIPT = """
 import os, sys, time
@@ -121,6 +123,7 @@ def main() -> int:
     DATA.mkdir(parents=True, exist_ok=True)
     rows: list[list[str]] = []
     night = AS_OF + timedelta(days=1)
+    full = AS_OF + timedelta(days=FULL_AFTER)
     sizes = sorted(set(SIZES + ([REFERENCE_SIZE] if REFERENCE_SIZE else [])))
     for kind in DATABASES:
         for size in sizes:
@@ -148,17 +151,18 @@ def main() -> int:
                                 "",
                             ]
                         )
-                    report = [RECOUP, "report", "aged-debt", "--as-of", night.isoformat(), "--format", "json"]
+                    rows.extend(_full_night(kind, size, env))
+                    report = [RECOUP, "report", "aged-debt", "--as-of", full.isoformat(), "--format", "json"]
                     if subprocess.run([*report[:2], "--help"], env=env, capture_output=True).returncode == 0:
                         seconds, kib, _ = timed(report, env)
                         rows.append(_row(kind, size, "recoup report aged-debt", seconds, kib))
-                        _, kib, out = timed([PYTHON, "-c", REPORT_SCRIPT, night.isoformat()], env)
+                        _, kib, out = timed([PYTHON, "-c", REPORT_SCRIPT, full.isoformat()], env)
                         inside = float(out.strip().splitlines()[-1])
                         row = _row(kind, size, "aged-debt report, in process", inside, kib)
                         rows.append([*row[:3], f"{inside:.4f}", "", row[5]])  # milliseconds: no rate
                 if size == REFERENCE_SIZE and kind == DATABASES[0]:
-                    # The night after the one `recoup cob` closed: the same work, on the same book.
-                    after = (night + timedelta(days=1)).isoformat()
+                    # The night after the full one `recoup cob` closed: as much work, on the same book.
+                    after = (full + timedelta(days=1)).isoformat()
                     script = [PYTHON, "-c", REFERENCE_SCRIPT, str(ROOT / "bench"), after]
                     seconds, kib, _ = timed(script, env)
                     rows.append(_row(kind, size, "per-account reference cycle (one night)", seconds, kib))
@@ -166,7 +170,9 @@ def main() -> int:
                         (
                             r
                             for r in rows
-                            if r[0] == kind and r[1] == f"{size:,}" and r[2] == "recoup cob (one night)"
+                            if r[0] == kind
+                            and r[1] == f"{size:,}"
+                            and r[2].startswith("recoup cob (full night")
                         ),
                         None,
                     )
@@ -183,6 +189,34 @@ def main() -> int:
             print("\n".join(" | ".join(r) for r in rows[-4:]), file=sys.stderr)
             _write(rows)
     return 0
+
+
+def _full_night(kind: str, size: int, env: dict[str, str]) -> list[list[str]]:
+    """Close the nights up to the full one (a catch-up run, not timed), then time the full night.
+
+    `recoup generate` writes contracts over the 28 days up to its date, so a contract falls due on
+    that day of the month: the two nights after it are the quietest of the month (few installments
+    due) and the fourth a full one, about one account in 28 (36,000 installments per million), as
+    on most days of a real book.
+    """
+    full = AS_OF + timedelta(days=FULL_AFTER)
+    subprocess.run(
+        [RECOUP, "cob", "--as-of", (full - timedelta(days=1)).isoformat(), "--json"],
+        env=env,
+        capture_output=True,
+        check=True,
+    )
+    seconds, kib, out = timed([RECOUP, "cob", "--as-of", full.isoformat(), "--json"], env)
+    summary = json.loads(out)
+    steps = summary["steps"][full.isoformat()]
+    due = int(steps["installments_fall_due"]["installments"])
+    rows = [_row(kind, size, f"recoup cob (full night: {due:,} installments due)", seconds, kib)]
+    after = _collections_seconds(out)
+    if after is not None:
+        rows.append(
+            [kind, f"{size:,}", "of which collections and notices after the close", f"{after:.2f}", "", ""]
+        )
+    return rows
 
 
 def _collections_seconds(printed: str) -> float | None:
@@ -239,7 +273,9 @@ def _write(rows: list[list[str]]) -> None:
         "# Benchmarks",
         "",
         "Written by `make bench` (bench/run.py); sizes from `BENCH_SIZES`. Business date "
-        f"{AS_OF.isoformat()} (first close) and the night after. The rows come from these runs:",
+        f"{AS_OF.isoformat()} (first close), the night after (one night) and the night of "
+        f"{(AS_OF + timedelta(days=FULL_AFTER)).isoformat()} (full night); the aged-debt report "
+        "is for the full night. The rows come from these runs:",
         "",
         *(f"- {c}" for c in [*commands, command]),
         "",
