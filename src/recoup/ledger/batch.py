@@ -87,26 +87,9 @@ def entries_post_bulk(*, entries: pl.DataFrame, postings: pl.DataFrame, at: date
         _currencies_check(cursor)
         skipped = _existing_drop(cursor)
         _entries_insert(cursor, vendor, columns, at)
-        # An account the batch opens starts at the sum of its lines, rather than at nothing and then
-        # moved: one row version, not two. Accounts already open are moved below.
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM ledger_ledgeraccount")
         opened_after = int(cursor.fetchone()[0])
-        cursor.execute(
-            "INSERT INTO ledger_ledgeraccount (book_id, code, currency, balance_minor) "
-            # Every line's currency is its book's (checked above).
-            "SELECT e.book_id, p.code, p.currency, SUM(p.amount_minor) FROM bulk_posting p "
-            "JOIN bulk_entry e ON e.seq = p.seq "
-            "WHERE NOT EXISTS (SELECT 1 FROM ledger_ledgeraccount a WHERE a.book_id = e.book_id "
-            "AND a.code = p.code) GROUP BY e.book_id, p.code, p.currency"
-        )
-        # Each line's account, found once for the postings and the kept balances both.
-        cursor.execute("DROP TABLE IF EXISTS bulk_line")
-        cursor.execute(
-            "CREATE TEMPORARY TABLE bulk_line AS SELECT p.seq AS seq, p.line AS line, a.id AS account_id, "
-            "p.amount_minor AS amount_minor, p.currency AS currency, p.installment AS installment "
-            "FROM bulk_posting p JOIN bulk_entry e ON e.seq = p.seq "
-            "JOIN ledger_ledgeraccount a ON a.book_id = e.book_id AND a.code = p.code"
-        )
+        _lines_resolve(cursor, vendor)
         cursor.execute(
             "INSERT INTO ledger_posting (entry_id, account_id, amount_minor, currency, installment) "
             "SELECT i.id, p.account_id, p.amount_minor, p.currency, p.installment FROM bulk_line p "
@@ -117,6 +100,34 @@ def entries_post_bulk(*, entries: pl.DataFrame, postings: pl.DataFrame, at: date
         for table in ("bulk_line", "bulk_entry_id", "bulk_posting", "bulk_entry"):
             cursor.execute(f"DROP TABLE {table}")
     return BulkPosted(posted=keyed.height - skipped, skipped=skipped, postings=max(written, 0))
+
+
+def _lines_resolve(cursor: Any, vendor: str) -> None:
+    """Find each line's account once, for the postings and the kept balances both (bulk_line), and
+    open the accounts the batch is the first to post to.
+
+    An account the batch opens starts at the sum of its lines, rather than at nothing and then
+    moved: one row version, not two (`_balances_move` moves the accounts already open).
+    """
+    cursor.execute("DROP TABLE IF EXISTS bulk_line")
+    with bulk.batch_driven(cursor, vendor):
+        cursor.execute(
+            "CREATE TEMPORARY TABLE bulk_line AS SELECT p.seq AS seq, p.line AS line, e.book_id AS book_id, "
+            "p.code AS code, a.id AS account_id, p.amount_minor AS amount_minor, p.currency AS currency, "
+            "p.installment AS installment FROM bulk_posting p JOIN bulk_entry e ON e.seq = p.seq "
+            "LEFT JOIN ledger_ledgeraccount a ON a.book_id = e.book_id AND a.code = p.code"
+        )
+    cursor.execute(
+        "INSERT INTO ledger_ledgeraccount (book_id, code, currency, balance_minor) "
+        # Every line's currency is its book's (checked above).
+        "SELECT book_id, code, currency, SUM(amount_minor) FROM bulk_line WHERE account_id IS NULL "
+        "GROUP BY book_id, code, currency"
+    )
+    if cursor.rowcount:
+        cursor.execute(
+            "UPDATE bulk_line SET account_id = (SELECT a.id FROM ledger_ledgeraccount a "
+            "WHERE a.book_id = bulk_line.book_id AND a.code = bulk_line.code) WHERE account_id IS NULL"
+        )
 
 
 def installment_fingerprints(frame: pl.DataFrame) -> pl.Series:
