@@ -78,7 +78,13 @@ class ArrearsState(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["oldest_unpaid_due_date"], name="arrears_state_oldest_unpaid"),
+            # The accounts in arrears only (every query of it compares the date, so excludes None):
+            # a night's update of an account up to date then writes one index entry fewer.
+            models.Index(
+                fields=["oldest_unpaid_due_date"],
+                name="arrears_state_oldest_unpaid",
+                condition=models.Q(oldest_unpaid_due_date__isnull=False),
+            ),
             models.Index(fields=["next_due_date"], name="arrears_state_next_due"),
             # The late-fee candidates of a night: in arrears, an installment due a product's grace
             # days ago (the last one, or for weekly and fortnightly schedules one of the last few).
