@@ -26,6 +26,7 @@ import subprocess
 import sys
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
@@ -40,6 +41,8 @@ PG_OPTIONS = (
 )
 REFERENCE_SIZE = int(os.environ.get("BENCH_REFERENCE_SIZE", "100000"))
 FULL_AFTER = 4  # days from the first close to the full night (see _full_night)
+# What `recoup cob --json` reports after the close, with seconds (notices last: newer than the rest).
+AFTER_CLOSE = ("promises", "arrangements", "escalations", "strategies", "notices")
 
 REFERENCE_SCRIPT = """
 import os, sys, time
@@ -139,6 +142,7 @@ def main() -> int:
                     rows.append(_row(kind, size, "recoup cob (first close: initialises state)", seconds, kib))
                     seconds, kib, out = timed([RECOUP, "cob", "--as-of", night.isoformat(), "--json"], env)
                     rows.append(_row(kind, size, "recoup cob (one night)", seconds, kib))
+                    _steps_print(kind, size, json.loads(out))
                     after = _collections_seconds(out)
                     if after is not None:
                         rows.append(
@@ -209,6 +213,7 @@ def _full_night(kind: str, size: int, env: dict[str, str]) -> list[list[str]]:
     seconds, kib, out = timed([RECOUP, "cob", "--as-of", full.isoformat(), "--json"], env)
     summary = json.loads(out)
     steps = summary["steps"][full.isoformat()]
+    _steps_print(kind, size, summary)
     due = int(steps["installments_fall_due"]["installments"])
     rows = [_row(kind, size, f"recoup cob (full night: {due:,} installments due)", seconds, kib)]
     after = _collections_seconds(out)
@@ -219,6 +224,14 @@ def _full_night(kind: str, size: int, env: dict[str, str]) -> list[list[str]]:
     return rows
 
 
+def _steps_print(kind: str, size: int, summary: dict[str, Any]) -> None:
+    """Each step's seconds, and the collections', on standard error (the run's log)."""
+    for day, steps in summary["steps"].items():
+        parts = [f"{name} {step['seconds']}" for name, step in steps.items()]
+        after = [f"{name} {summary[name]['seconds']}" for name in AFTER_CLOSE if name in summary]
+        print(f"{kind} {size:,} {day}: {', '.join(parts + after)}", file=sys.stderr)
+
+
 def _collections_seconds(printed: str) -> float | None:
     """The seconds `recoup cob --json` spent after the close on promises, arrangements, escalations,
     strategies and (when reported) recording the notices due (None from a version without them)."""
@@ -226,7 +239,7 @@ def _collections_seconds(printed: str) -> float | None:
         summary = json.loads(printed)
     except ValueError:
         return None
-    parts = [summary.get(name) for name in ("promises", "arrangements", "escalations", "strategies")]
+    parts = [summary.get(name) for name in AFTER_CLOSE[:-1]]
     if not all(isinstance(part, dict) and "seconds" in part for part in parts):
         return None
     notices = summary.get("notices")
