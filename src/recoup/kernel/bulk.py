@@ -80,6 +80,14 @@ def sql_epoch_days(vendor: str, column: str) -> str:
     return f"({column} - DATE '1970-01-01')"
 
 
+def sql_indexed_by(vendor: str, index: str) -> str:
+    """SQLite's INDEXED BY clause for a table reference (nothing on PostgreSQL, which plans on the
+    table's statistics): for a read SQLite would otherwise drive from another of the table's
+    indexes, one it cannot tell matches far more rows."""
+    _names_check(index)
+    return f" INDEXED BY {index}" if vendor == "sqlite" else ""
+
+
 def frame_query(cursor: Any, sql: str, params: Sequence[Any], schema: Mapping[str, Any]) -> pl.DataFrame:
     """Run a query and return its rows as a frame; columns typed pl.Date arrive as epoch days.
 

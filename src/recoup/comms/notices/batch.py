@@ -30,6 +30,7 @@ STATE = "arrears_arrearsstate"
 CONTRACT = "portfolio_contract"
 NOTICE = "comms_notices_notice"
 IDS = "notice_ids"
+CHANGED_INDEX = "arrears_state_changed"
 
 CANDIDATE_SCHEMA = {
     "contract_id": pl.Int64,
@@ -85,11 +86,16 @@ _UK = (
 )
 
 
-def _candidates_read(cursor: Any, vendor: str, where: str, params: list[Any]) -> pl.DataFrame:
+def _candidates_read(
+    cursor: Any, vendor: str, where: str, params: list[Any], *, index: str | None = None
+) -> pl.DataFrame:
+    """The state rows matching `where`; `index` names the state's index to read them from on SQLite
+    (see the changed reads)."""
+    indexed = bulk.sql_indexed_by(vendor, index) if index else ""
     return bulk.frame_query(
         cursor,
         f"SELECT {_CANDIDATE_COLUMNS}{bulk.sql_epoch_days(vendor, 's.oldest_unpaid_due_date')} "
-        f"FROM {STATE} s JOIN {CONTRACT} c ON c.id = s.contract_id WHERE {where}",
+        f"FROM {STATE} s{indexed} JOIN {CONTRACT} c ON c.id = s.contract_id WHERE {where}",
         params,
         CANDIDATE_SCHEMA,
     )
@@ -138,7 +144,12 @@ def _us_candidates(cursor: Any, vendor: str, as_of: date, since: date | None) ->
     params = [as_of - timedelta(days=min(waits)), *states]
     if since is None:
         return _candidates_read(cursor, vendor, late, params)
-    changed = _candidates_read(cursor, vendor, f"s.changed_date > %s AND {late}", [since, *params])
+    # From the accounts changed since the last night (a few per cent of the book), not from every
+    # account in arrears: SQLite, without statistics to tell two ranges apart, took the oldest
+    # unpaid date's index (0.33 s at 1,000,000 accounts against 0.05 s).
+    changed = _candidates_read(
+        cursor, vendor, f"s.changed_date > %s AND {late}", [since, *params], index=CHANGED_INDEX
+    )
     # Nothing changed, but the oldest unpaid payment's days in default ran out since the last night.
     came_of_age = _candidates_read(
         cursor,
