@@ -401,26 +401,11 @@ def _arrears_refresh_slice(
     cursor: Any, vendor: str, as_of: date, pending: pl.DataFrame, versions_seen: int | None
 ) -> None:
     bulk.temp_table_load(cursor, vendor, "cob_pending", pending.select("contract_id", "book_id", "lower"))
-    marks = ", ".join(["%s"] * len(RECEIVABLE_CODES))
-    balances = bulk.frame_query(
-        cursor,
-        "SELECT t.contract_id, "
-        f"COALESCE(SUM(CASE WHEN a.code IN ({marks}) THEN a.balance_minor ELSE 0 END), 0), "
-        "COALESCE(SUM(CASE WHEN a.code IN (%s, %s) THEN a.balance_minor ELSE 0 END), 0), "
-        "COALESCE(SUM(CASE WHEN a.code = %s THEN a.balance_minor ELSE 0 END), 0) "
-        "FROM cob_pending t LEFT JOIN ledger_ledgeraccount a ON a.book_id = t.book_id GROUP BY t.contract_id",
-        [*RECEIVABLE_CODES, *OWED_CODES, AccountCode.INTEREST_ACCRUED],
-        {"contract_id": pl.Int64, "receivable": pl.Int64, "owed": pl.Int64, "accrued": pl.Int64},
-    )
-    outstanding = bulk.frame_query(
-        cursor,
-        "SELECT t.contract_id, p.installment, SUM(p.amount_minor) FROM cob_pending t "
-        "JOIN ledger_ledgeraccount a ON a.book_id = t.book_id AND a.code IN (%s, %s) "
-        "JOIN ledger_posting p ON p.account_id = a.id AND p.installment >= t.lower "
-        "GROUP BY t.contract_id, p.installment HAVING SUM(p.amount_minor) > 0",
-        [AccountCode.PRINCIPAL_DUE, AccountCode.INTEREST_DUE],
-        {"contract_id": pl.Int64, "installment": pl.Int64, "amount": pl.Int64},
-    )
+    # Driven from the accounts to refresh, by the ledger's indexes: planned freely on PostgreSQL,
+    # both reads hash-joined every ledger account (and the second every posting) of the book, a
+    # cost that grows with the book, not the night (10.2 s against 3.3 s at 4,000,000 accounts).
+    with bulk.batch_driven(cursor, vendor):
+        balances, outstanding = _refresh_sums(cursor)
     unpaid = outstanding.group_by("contract_id").agg(
         oldest=pl.col("installment").min(), missed=pl.len().cast(pl.Int64)
     )
@@ -452,6 +437,32 @@ def _arrears_refresh_slice(
             changed_date=pl.lit(as_of),
         ),
     )
+
+
+def _refresh_sums(cursor: Any) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The balances (receivable, owed, accrued) of each account in cob_pending, and what is still
+    owed on each of its installments from its lower bound on."""
+    marks = ", ".join(["%s"] * len(RECEIVABLE_CODES))
+    balances = bulk.frame_query(
+        cursor,
+        "SELECT t.contract_id, "
+        f"COALESCE(SUM(CASE WHEN a.code IN ({marks}) THEN a.balance_minor ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN a.code IN (%s, %s) THEN a.balance_minor ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN a.code = %s THEN a.balance_minor ELSE 0 END), 0) "
+        "FROM cob_pending t LEFT JOIN ledger_ledgeraccount a ON a.book_id = t.book_id GROUP BY t.contract_id",
+        [*RECEIVABLE_CODES, *OWED_CODES, AccountCode.INTEREST_ACCRUED],
+        {"contract_id": pl.Int64, "receivable": pl.Int64, "owed": pl.Int64, "accrued": pl.Int64},
+    )
+    outstanding = bulk.frame_query(
+        cursor,
+        "SELECT t.contract_id, p.installment, SUM(p.amount_minor) FROM cob_pending t "
+        "JOIN ledger_ledgeraccount a ON a.book_id = t.book_id AND a.code IN (%s, %s) "
+        "JOIN ledger_posting p ON p.account_id = a.id AND p.installment >= t.lower "
+        "GROUP BY t.contract_id, p.installment HAVING SUM(p.amount_minor) > 0",
+        [AccountCode.PRINCIPAL_DUE, AccountCode.INTEREST_DUE],
+        {"contract_id": pl.Int64, "installment": pl.Int64, "amount": pl.Int64},
+    )
+    return balances, outstanding
 
 
 def _oldest_dates(
@@ -516,9 +527,12 @@ def _pending_read(cursor: Any, vendor: str, changed: pl.DataFrame) -> pl.DataFra
     if changed.is_empty():
         return marked
     reads.ids_load(cursor, vendor, changed["contract_id"], "cob_changed")
-    moved = bulk.frame_query(
-        cursor, columns + "WHERE s.contract_id IN (SELECT contract_id FROM cob_changed)", [], schema
-    )
+    # By the state's key and the books' contract index: planned freely on PostgreSQL, the read
+    # hash-joined every book of the ledger (2.3 s for 280,000 accounts of 4,000,000).
+    with bulk.batch_driven(cursor, vendor):
+        moved = bulk.frame_query(
+            cursor, columns + "WHERE s.contract_id IN (SELECT contract_id FROM cob_changed)", [], schema
+        )
     return pl.concat([marked, moved]).unique("contract_id", keep="first", maintain_order=True)
 
 
