@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 
 from recoup.arrears.batch.run import Progress, date_close, date_compact
 from recoup.arrears.errors import CatchUpTooLong, CloseGoesBack
@@ -77,9 +77,8 @@ def cob_run(*, as_of: date, at: datetime, progress: Progress | None = None) -> C
 def _date_close(business_date: date, *, at: datetime, progress: Progress | None) -> dict[str, Any]:
     """One business date in one transaction: a row that several steps change (an account's state,
     its ledger balances) is written to disk once, at the commit, not once per step. A run killed
-    part-way leaves the date as it was, and the next run closes it whole."""
-    with transaction.atomic():
-        summary = date_close(business_date, at=at, progress=progress)
+    part-way leaves the date as it was, and the next run closes it whole (see `batch.run`)."""
+    summary = date_close(business_date, at=at, progress=progress)
     if date_compact(business_date):
         summary["state_init"]["compacted"] = True
     return summary

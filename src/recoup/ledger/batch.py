@@ -275,26 +275,30 @@ def _currencies_check(cursor: object) -> None:
 def _existing_drop(cursor: object) -> int:
     """Drop from the batch what the journal already holds; refuse a key reused for other content.
 
-    Each lookup is a correlated EXISTS driven from the batch: as a join, SQLite (with no statistics
-    on the temporary tables) scans the whole journal, a cost that grows with the book, not the night.
+    One probe per entry, a correlated subquery driven from the batch (as a join, SQLite, with no
+    statistics on the temporary tables, scans the whole journal, a cost that grows with the book,
+    not the night): the fingerprint the journal holds for its key, if any. Most batches hold none,
+    and the probe is the only pass over the journal's key index.
     """
     cursor.execute(  # type: ignore[attr-defined]
-        "SELECT e.idempotency_key FROM bulk_entry e WHERE EXISTS (SELECT 1 FROM ledger_journalentry j "
-        "WHERE j.idempotency_key = e.idempotency_key AND j.fingerprint <> e.fingerprint) LIMIT 1"
+        "SELECT idempotency_key, fingerprint = held FROM (SELECT e.idempotency_key, e.fingerprint, "
+        "(SELECT j.fingerprint FROM ledger_journalentry j WHERE j.idempotency_key = e.idempotency_key) "
+        "AS held FROM bulk_entry e) t WHERE held IS NOT NULL"
     )
-    conflict = cursor.fetchone()  # type: ignore[attr-defined]
+    held = cursor.fetchall()  # type: ignore[attr-defined]
+    conflict = next((key for key, same in held if not same), None)
     if conflict is not None:
         raise IdempotencyConflict(
-            f"idempotency key {conflict[0]!r} was used for a different entry", field="idempotency_key"
+            f"idempotency key {conflict!r} was used for a different entry", field="idempotency_key"
         )
+    if not held:
+        return 0
     cursor.execute(  # type: ignore[attr-defined]
         "DELETE FROM bulk_entry WHERE EXISTS (SELECT 1 FROM ledger_journalentry j "
         "WHERE j.idempotency_key = bulk_entry.idempotency_key)"
     )
-    dropped = int(cursor.rowcount)  # type: ignore[attr-defined]
-    if dropped:  # most batches post nothing twice: their lines need no second pass
-        cursor.execute(  # type: ignore[attr-defined]
-            "DELETE FROM bulk_posting "
-            "WHERE NOT EXISTS (SELECT 1 FROM bulk_entry e WHERE e.seq = bulk_posting.seq)"
-        )
-    return dropped
+    cursor.execute(  # type: ignore[attr-defined]
+        "DELETE FROM bulk_posting "
+        "WHERE NOT EXISTS (SELECT 1 FROM bulk_entry e WHERE e.seq = bulk_posting.seq)"
+    )
+    return len(held)

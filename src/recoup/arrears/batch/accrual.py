@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 
 from recoup.arrears.accrual_columns import accrual_key_expr, accrued_to, is_month_end
-from recoup.arrears.batch import reads
+from recoup.arrears.batch import reads, steps
 from recoup.arrears.schedule_columns import governing_versions
 from recoup.kernel import bulk
 from recoup.ledger import batch as ledger_batch
@@ -28,7 +28,9 @@ STATE = "arrears_arrearsstate"
 DAILY_SIMPLE = "daily_simple"
 
 
-def interest_accrue(cursor: Any, vendor: str, as_of: date, at: datetime) -> dict[str, int]:
+def interest_accrue(
+    cursor: Any, vendor: str, as_of: date, at: datetime, fallen: pl.DataFrame | None = None
+) -> dict[str, int]:
     """On the last day of a calendar month, accrue the interest earned and not yet billed by every
     active contract of a daily-simple product, as `ledger.operations.interest_accrue` would.
 
@@ -39,15 +41,23 @@ def interest_accrue(cursor: Any, vendor: str, as_of: date, at: datetime) -> dict
     month end. The receivable balances follow in arrears_refresh, whose books these entries move.
     The state's accrued_interest_minor follows the ledger in arrears_refresh, with the other
     balances of the books that moved.
+
+    `fallen` is the state the night's installments left and have not written yet (see
+    `steps.installments_fall_due`): the accounts it holds accrue from where it stands.
     """
-    return {"accruals": _month_end_accrue(cursor, vendor, as_of, at) if is_month_end(as_of) else 0}
+    if not is_month_end(as_of):
+        return {"accruals": 0}
+    return {"accruals": _month_end_accrue(cursor, vendor, as_of, at, fallen)}
 
 
-def _month_end_accrue(cursor: Any, vendor: str, as_of: date, at: datetime) -> int:
+def _month_end_accrue(
+    cursor: Any, vendor: str, as_of: date, at: datetime, fallen: pl.DataFrame | None
+) -> int:
     accounts = bulk.frame_query(
         cursor,
-        "SELECT s.contract_id, b.id, s.currency, s.installments_due + 1, s.schedule_balance_minor, "
-        "s.carried_interest_minor, COALESCE(a.balance_minor, 0) "
+        "SELECT s.contract_id, b.id, s.currency, s.installments_due, s.schedule_balance_minor, "
+        "s.carried_interest_minor, COALESCE(a.balance_minor, 0), "
+        f"{bulk.sql_epoch_days(vendor, 's.next_due_date')} "
         f"FROM {STATE} s JOIN portfolio_contract c ON c.id = s.contract_id AND c.status = 'active' "
         "JOIN portfolio_product p ON p.id = c.product_id AND p.interest_method = %s "
         "JOIN ledger_ledgerbook b ON b.contract_id = s.contract_id "
@@ -58,12 +68,26 @@ def _month_end_accrue(cursor: Any, vendor: str, as_of: date, at: datetime) -> in
             "contract_id": pl.Int64,
             "book_id": pl.Int64,
             "currency": pl.Utf8,
-            "n": pl.Int64,
+            "installments_due": pl.Int64,
             "balance": pl.Int64,
             "carried": pl.Int64,
             "held": pl.Int64,
+            "next_due_date": pl.Date,
         },
     )
+    if fallen is not None:
+        # An account whose last installment fell due tonight has no next due date: it accrues no more.
+        accounts = steps.fallen_due_apply(
+            accounts,
+            fallen,
+            {
+                "installments_due": "installments_due",
+                "balance": "schedule_balance_minor",
+                "carried": "carried_interest_minor",
+                "next_due_date": "next_due_date",
+            },
+        ).filter(pl.col("next_due_date").is_not_null())
+    accounts = accounts.with_columns(n=pl.col("installments_due") + 1)
     if accounts.is_empty():
         return 0
     reads.ids_load(cursor, vendor, accounts["contract_id"])

@@ -1,9 +1,11 @@
 """One close of business: its steps in order, each recorded in CobRun.steps_done as it ends.
 
-Each step runs in its own transaction (a savepoint when the caller holds one, as
-`arrears.operations.cob_run` does for the whole date). Whatever a killed run had committed, the
-next run skips the steps recorded as done and does the rest, so the result equals an
-uninterrupted run.
+The date is one transaction, each step a savepoint within it: a run killed part-way leaves the date
+as it was, and the next run closes it whole. Steps hand on what a later step writes with its own
+changes to the same rows (the state the installments leave, written by the arrears refresh), so
+that a night writes each of those rows once; they could not be handed on across a commit. A date
+whose run committed some steps (as earlier versions did, step by step) is finished from the steps
+it had not done.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import polars as pl
 from django.db import connection, transaction
 
 from recoup.arrears.batch import accrual, steps
@@ -32,15 +35,21 @@ Progress = Callable[[date, str, int, int], None]
 
 
 def date_close(business_date: date, *, at: datetime, progress: Progress | None = None) -> dict[str, Any]:
-    """Run (or finish) the close of business for one date; a completed date is left as it is."""
+    """Run (or finish) the close of business for one date, in one transaction; a completed date is
+    left as it is."""
     with transaction.atomic():
-        run, _ = CobRun.objects.get_or_create(
-            business_date=business_date, defaults={"status": CobStatus.RUNNING, "started_at": at}
-        )
+        return _date_steps(business_date, at=at, progress=progress)
+
+
+def _date_steps(business_date: date, *, at: datetime, progress: Progress | None) -> dict[str, Any]:
+    run, _ = CobRun.objects.get_or_create(
+        business_date=business_date, defaults={"status": CobStatus.RUNNING, "started_at": at}
+    )
     if run.status == CobStatus.COMPLETED:
         return dict(run.summary)
     seen = _previous_watermarks(business_date)
     vendor = connection.vendor
+    handed = Handed()
     for index, name in enumerate(STEP_NAMES):
         if progress is not None:
             progress(business_date, name, index, len(STEP_NAMES))
@@ -48,7 +57,7 @@ def date_close(business_date: date, *, at: datetime, progress: Progress | None =
             continue
         started = time.perf_counter()
         with transaction.atomic(), connection.cursor() as cursor:
-            counts = _step(name, cursor, vendor, business_date, at, seen)
+            counts = _step(name, cursor, vendor, business_date, at, seen, handed)
             run.refresh_from_db()
             run.steps_done = [*run.steps_done, name]
             run.summary = {
@@ -92,6 +101,7 @@ def _step(
     business_date: date,
     at: datetime,
     seen: Watermarks,
+    handed: Handed,
 ) -> dict:
     if name == "state_init":
         return steps.state_init(cursor, vendor, business_date, seen.books)
@@ -99,16 +109,26 @@ def _step(
         rescheduled, versions_high = steps.next_due_dates_refresh(
             cursor, vendor, business_date, seen.versions
         )
-        fell_due = steps.installments_fall_due(cursor, vendor, business_date, at)
+        fell_due, handed.fallen = steps.installments_fall_due(cursor, vendor, business_date, at)
         return {**rescheduled, **fell_due, "versions_watermark": versions_high}
     if name == "interest_accrue":
-        return accrual.interest_accrue(cursor, vendor, business_date, at)
+        return accrual.interest_accrue(cursor, vendor, business_date, at, handed.fallen)
     if name == "arrears_refresh":
-        counts, high = steps.arrears_refresh(cursor, vendor, business_date, seen.entries, seen.versions)
+        counts, high = steps.arrears_refresh(
+            cursor, vendor, business_date, seen.entries, seen.versions, handed.fallen
+        )
+        handed.fallen = None
         return {**counts, "watermark": high}
     if name == "late_fees_assess":
         return steps.late_fees_assess(cursor, vendor, business_date, at)
     return steps.buckets_update(cursor, vendor, business_date)
+
+
+@dataclass
+class Handed:
+    """What a step leaves for a later one of the same date to write (see the module's docstring)."""
+
+    fallen: pl.DataFrame | None = None  # the state the installments left (steps.installments_fall_due)
 
 
 @dataclass(frozen=True)

@@ -246,14 +246,22 @@ def next_due_dates_refresh(
     return {"rescheduled": modified.height}, high
 
 
-def installments_fall_due(cursor: Any, vendor: str, as_of: date, at: datetime) -> dict[str, int]:
+def installments_fall_due(
+    cursor: Any, vendor: str, as_of: date, at: datetime
+) -> tuple[dict[str, int], pl.DataFrame]:
     """Post every installment due on or before `as_of` that has not fallen due, oldest first.
 
     Each round takes one installment per account; a first close over an old book, or a night
     after missed nights, takes as many rounds as installments are outstanding.
+
+    Returns the counts and the state the last round leaves (FALLEN_DUE_COLUMNS), not yet written:
+    arrears_refresh writes it with the arrears it works out, so that a night writes each of those
+    rows once rather than twice. Earlier rounds, which the next round reads
+    back, are written as they end, marked for the refresh.
     """
     total = posted = frozen_entries = 0
     moratoria = breathing_space.moratoria_read(cursor, first_date=date.min, last_date=as_of)
+    fallen = pl.DataFrame(schema=FALLEN_DUE_SCHEMA)
     while True:
         due = bulk.frame_query(
             cursor,
@@ -278,8 +286,7 @@ def installments_fall_due(cursor: Any, vendor: str, as_of: date, at: datetime) -
             },
         )
         if due.is_empty():
-            counts = {"installments": total, "entries": posted}
-            return {**counts, "interest_frozen": frozen_entries} if frozen_entries else counts
+            break
         reads.ids_load(cursor, vendor, due["contract_id"])
         versions = reads.versions_read(cursor, vendor)
         split = installment_split(governing_versions(due, versions))
@@ -294,29 +301,78 @@ def installments_fall_due(cursor: Any, vendor: str, as_of: date, at: datetime) -
                 at=at,
             )
         nexts = due_date_of(split.select("contract_id", n=pl.col("n") + 1), versions)
-        state = split.join(
+        fallen = split.join(
             nexts.select("contract_id", next_due_date="due_date"), on="contract_id", how="left"
-        )
-        bulk.frame_update(
-            cursor,
-            vendor,
-            STATE,
+        ).select(
             "contract_id",
-            state.select(
-                "contract_id",
-                installments_due=pl.col("n"),
-                schedule_balance_minor=pl.col("balance_after"),
-                carried_interest_minor=pl.col("carried_after"),
-                last_due_date=pl.col("due_date"),
-                last_installment_minor=pl.col("payment"),
-                due_to_date_minor=pl.col("due_to_date") + pl.col("payment"),
-                next_due_date=pl.col("next_due_date"),
-                oldest_unpaid_installment=pl.coalesce("oldest", "n"),
-                refresh_pending=pl.lit(True),
-                changed_date=pl.lit(as_of),
-            ),
+            installments_due=pl.col("n"),
+            schedule_balance_minor=pl.col("balance_after"),
+            carried_interest_minor=pl.col("carried_after"),
+            last_due_date=pl.col("due_date"),
+            last_installment_minor=pl.col("payment"),
+            due_to_date_minor=pl.col("due_to_date") + pl.col("payment"),
+            next_due_date=pl.col("next_due_date"),
+            oldest_unpaid_installment=pl.coalesce("oldest", "n"),
         )
         total += split.height
+        # Only the accounts of this round can have another installment due (the read took every
+        # one due): none, and this round's state waits for the refresh.
+        if fallen.filter(pl.col("next_due_date") <= as_of).is_empty():
+            break
+        fallen_due_write(cursor, vendor, as_of, fallen)
+        fallen = fallen.clear()
+    counts = {"installments": total, "entries": posted}
+    if frozen_entries:
+        counts["interest_frozen"] = frozen_entries
+    if fallen.height > SLICE_ACCOUNTS:
+        fallen_due_write(cursor, vendor, as_of, fallen)
+        fallen = fallen.clear()
+    return counts, fallen
+
+
+FALLEN_DUE_SCHEMA = {
+    "contract_id": pl.Int64,
+    "installments_due": pl.Int64,
+    "schedule_balance_minor": pl.Int64,
+    "carried_interest_minor": pl.Int64,
+    "last_due_date": pl.Date,
+    "last_installment_minor": pl.Int64,
+    "due_to_date_minor": pl.Int64,
+    "next_due_date": pl.Date,
+    "oldest_unpaid_installment": pl.Int64,
+}
+
+
+def fallen_due_write(cursor: Any, vendor: str, as_of: date, fallen: pl.DataFrame) -> None:
+    """Write the state the installments left, marked for arrears_refresh to work out again."""
+    bulk.frame_update(
+        cursor,
+        vendor,
+        STATE,
+        "contract_id",
+        fallen.with_columns(refresh_pending=pl.lit(True), changed_date=pl.lit(as_of)),
+    )
+
+
+def fallen_due_apply(frame: pl.DataFrame, fallen: pl.DataFrame, columns: dict[str, str]) -> pl.DataFrame:
+    """The rows of `frame` (read from the state) with the columns the installments changed taken
+    from `fallen` (see installments_fall_due) where it holds the account: `columns` maps each of
+    the frame's column names to the state column it was read from."""
+    if fallen.is_empty():
+        return frame
+    taken = fallen.select(
+        "contract_id",
+        *(pl.col(state).alias(f"{name}__fallen") for name, state in columns.items()),
+        fallen__=pl.lit(True),
+    )
+    return (
+        frame.join(taken, on="contract_id", how="left")
+        .with_columns(
+            pl.when(pl.col("fallen__")).then(pl.col(f"{name}__fallen")).otherwise(pl.col(name)).alias(name)
+            for name in columns
+        )
+        .drop("fallen__", *(f"{name}__fallen" for name in columns))
+    )
 
 
 def _installments_post(split: pl.DataFrame, at: datetime) -> int:
@@ -360,13 +416,20 @@ def _installments_post(split: pl.DataFrame, at: datetime) -> int:
 
 
 def arrears_refresh(
-    cursor: Any, vendor: str, as_of: date, after_entry_id: int, versions_seen: int | None = None
+    cursor: Any,
+    vendor: str,
+    as_of: date,
+    after_entry_id: int,
+    versions_seen: int | None = None,
+    fallen: pl.DataFrame | None = None,
 ) -> tuple[dict[str, int], int]:
     """Work out again the arrears of every account whose book moved since `after_entry_id`.
 
     `versions_seen` is the highest schedule version the last close saw (None: every due date is
     read from the schedules): an account with no version since keeps the due date it holds for an
-    oldest unpaid installment that stays the same.
+    oldest unpaid installment that stays the same. `fallen` is the state the night's installments
+    left and did not write (see installments_fall_due): its accounts are worked out again too, and
+    written with it.
 
     Returns the counts and the new watermark (the highest journal entry id seen).
     """
@@ -384,7 +447,9 @@ def arrears_refresh(
         )
     else:
         unusual = pl.DataFrame(schema={"contract_id": pl.Int64})
-    pending = _pending_read(cursor, vendor, changed)
+    if fallen is None:
+        fallen = pl.DataFrame(schema=FALLEN_DUE_SCHEMA)
+    pending = _pending_read(cursor, vendor, changed, fallen)
     if pending.is_empty():
         return {"refreshed": 0}, high
     pending = pending.with_columns(
@@ -393,12 +458,19 @@ def arrears_refresh(
         .otherwise(pl.col("lower"))
     ).sort("contract_id")
     for offset in range(0, pending.height, SLICE_ACCOUNTS):
-        _arrears_refresh_slice(cursor, vendor, as_of, pending.slice(offset, SLICE_ACCOUNTS), versions_seen)
+        _arrears_refresh_slice(
+            cursor, vendor, as_of, pending.slice(offset, SLICE_ACCOUNTS), versions_seen, fallen
+        )
     return {"refreshed": pending.height, "books_moved": changed.height}, high
 
 
 def _arrears_refresh_slice(
-    cursor: Any, vendor: str, as_of: date, pending: pl.DataFrame, versions_seen: int | None
+    cursor: Any,
+    vendor: str,
+    as_of: date,
+    pending: pl.DataFrame,
+    versions_seen: int | None,
+    fallen: pl.DataFrame,
 ) -> None:
     bulk.temp_table_load(cursor, vendor, "cob_pending", pending.select("contract_id", "book_id", "lower"))
     # Driven from the accounts to refresh, by the ledger's indexes: planned freely on PostgreSQL,
@@ -417,25 +489,31 @@ def _arrears_refresh_slice(
         .with_columns(arrears=pl.max_horizontal(pl.col("owed").fill_null(0), pl.lit(0)))
     )
     in_arrears = pl.col("arrears") > 0
+    worked_out = fresh.select(
+        "contract_id",
+        receivable_minor=pl.col("receivable").fill_null(0),
+        accrued_interest_minor=pl.col("accrued").fill_null(0),
+        arrears_minor="arrears",
+        paid_to_date_minor=pl.max_horizontal(pl.col("due_to_date") - pl.col("arrears"), pl.lit(0)),
+        installments_missed=pl.when(in_arrears).then(pl.col("missed").fill_null(0)).otherwise(0),
+        oldest_unpaid_installment=pl.when(in_arrears).then(pl.col("oldest")).otherwise(None),
+        oldest_unpaid_due_date=pl.when(in_arrears)
+        .then(pl.coalesce("oldest_date", "last_due_date", pl.lit(as_of)))
+        .otherwise(None),
+        refresh_pending=pl.lit(False),
+        changed_date=pl.lit(as_of),
+    )
+    # The accounts whose installments fell due tonight take the state those left with their arrears,
+    # in one write; the others their arrears alone.
     bulk.frame_update(
         cursor,
         vendor,
         STATE,
         "contract_id",
-        fresh.select(
-            "contract_id",
-            receivable_minor=pl.col("receivable").fill_null(0),
-            accrued_interest_minor=pl.col("accrued").fill_null(0),
-            arrears_minor="arrears",
-            paid_to_date_minor=pl.max_horizontal(pl.col("due_to_date") - pl.col("arrears"), pl.lit(0)),
-            installments_missed=pl.when(in_arrears).then(pl.col("missed").fill_null(0)).otherwise(0),
-            oldest_unpaid_installment=pl.when(in_arrears).then(pl.col("oldest")).otherwise(None),
-            oldest_unpaid_due_date=pl.when(in_arrears)
-            .then(pl.coalesce("oldest_date", "last_due_date", pl.lit(as_of)))
-            .otherwise(None),
-            refresh_pending=pl.lit(False),
-            changed_date=pl.lit(as_of),
-        ),
+        worked_out.join(fallen.drop("oldest_unpaid_installment"), on="contract_id", how="inner"),
+    )
+    bulk.frame_update(
+        cursor, vendor, STATE, "contract_id", worked_out.join(fallen, on="contract_id", how="anti")
     )
 
 
@@ -501,9 +579,10 @@ def _oldest_dates(
     )
 
 
-def _pending_read(cursor: Any, vendor: str, changed: pl.DataFrame) -> pl.DataFrame:
+def _pending_read(cursor: Any, vendor: str, changed: pl.DataFrame, fallen: pl.DataFrame) -> pl.DataFrame:
     """The state rows to work out again: those a step marked pending, and those of the books that
-    moved (read by key, not marked first: marking them wrote every such row once more)."""
+    moved or whose installments fell due tonight (read by key, not marked first: marking them wrote
+    every such row once more), the latter as the installments left them."""
     columns = (
         "SELECT s.contract_id, b.id, s.due_to_date_minor, COALESCE(s.oldest_unpaid_installment, "
         f"s.installments_due + 1), {bulk.sql_epoch_days(vendor, 's.last_due_date')}, "
@@ -524,16 +603,30 @@ def _pending_read(cursor: Any, vendor: str, changed: pl.DataFrame) -> pl.DataFra
     # Bare, as the partial index's condition is written: SQLite uses that index only for the same
     # expression, and scans every state row for "= TRUE".
     marked = bulk.frame_query(cursor, columns + "WHERE s.refresh_pending", [], schema)
-    if changed.is_empty():
+    keys = pl.concat([changed["contract_id"], fallen["contract_id"]]).unique()
+    if keys.is_empty():
         return marked
-    reads.ids_load(cursor, vendor, changed["contract_id"], "cob_changed")
+    reads.ids_load(cursor, vendor, keys, "cob_changed")
     # By the state's key and the books' contract index: planned freely on PostgreSQL, the read
     # hash-joined every book of the ledger (2.3 s for 280,000 accounts of 4,000,000).
     with bulk.batch_driven(cursor, vendor):
         moved = bulk.frame_query(
             cursor, columns + "WHERE s.contract_id IN (SELECT contract_id FROM cob_changed)", [], schema
         )
-    return pl.concat([marked, moved]).unique("contract_id", keep="first", maintain_order=True)
+    return (
+        fallen_due_apply(
+            pl.concat([marked, moved]).unique("contract_id", keep="first", maintain_order=True),
+            fallen,
+            {
+                "due_to_date": "due_to_date_minor",
+                "last_due_date": "last_due_date",
+                "installments_due": "installments_due",
+                "held_oldest": "oldest_unpaid_installment",
+            },
+        )
+        # What the read's COALESCE gives, of the columns as the installments left them.
+        .with_columns(lower=pl.coalesce("held_oldest", pl.col("installments_due") + 1))
+    )
 
 
 def late_fees_assess(cursor: Any, vendor: str, as_of: date, at: datetime) -> dict[str, int]:
