@@ -254,10 +254,10 @@ def installments_fall_due(
     Each round takes one installment per account; a first close over an old book, or a night
     after missed nights, takes as many rounds as installments are outstanding.
 
-    Returns the counts and the state the last round leaves (FALLEN_DUE_COLUMNS), not yet written:
+    Returns the counts and the state the last round leaves (FALLEN_DUE_SCHEMA), not yet written:
     arrears_refresh writes it with the arrears it works out, so that a night writes each of those
-    rows once rather than twice. Earlier rounds, which the next round reads
-    back, are written as they end, marked for the refresh.
+    rows once rather than twice. Earlier rounds, which the next round reads back, are written as
+    they end, marked for the refresh.
     """
     total = posted = frozen_entries = 0
     moratoria = breathing_space.moratoria_read(cursor, first_date=date.min, last_date=as_of)
@@ -360,19 +360,9 @@ def fallen_due_apply(frame: pl.DataFrame, fallen: pl.DataFrame, columns: dict[st
     the frame's column names to the state column it was read from."""
     if fallen.is_empty():
         return frame
-    taken = fallen.select(
-        "contract_id",
-        *(pl.col(state).alias(f"{name}__fallen") for name, state in columns.items()),
-        fallen__=pl.lit(True),
-    )
-    return (
-        frame.join(taken, on="contract_id", how="left")
-        .with_columns(
-            pl.when(pl.col("fallen__")).then(pl.col(f"{name}__fallen")).otherwise(pl.col(name)).alias(name)
-            for name in columns
-        )
-        .drop("fallen__", *(f"{name}__fallen" for name in columns))
-    )
+    # Nulls included: an account whose last installment fell due has no next due date.
+    taken = fallen.select("contract_id", *(pl.col(state).alias(name) for name, state in columns.items()))
+    return frame.update(taken, on="contract_id", how="left", include_nulls=True)
 
 
 def _installments_post(split: pl.DataFrame, at: datetime) -> int:
