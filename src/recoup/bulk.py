@@ -17,7 +17,6 @@ schema defined them, once the rows are in.
 from __future__ import annotations
 
 import io
-import itertools
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -42,7 +41,6 @@ SQLITE_LOAD_PRAGMAS = {
     # Foreign keys are checked once, table by table, when the load ends (schema_set_aside).
     "foreign_keys": "OFF",
 }
-SQLITE_ROWS_PER_INSERT = 500
 SCALARS = (str, int, bool, type(None))
 COPY_ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"))
 
@@ -60,7 +58,7 @@ class Prepared:
     table: str
     names: str
     count: int
-    payload: bytes | list[tuple[str, list[Any]]]
+    payload: bytes | list[tuple[str, list[list[Any]]]]
 
 
 def _copy_text(columns: Mapping[str, Column], count: int) -> bytes:
@@ -80,33 +78,22 @@ def _copy_text(columns: Mapping[str, Column], count: int) -> bytes:
     return buffer.getvalue()
 
 
-def _insert_statements(table: str, columns: Mapping[str, Column]) -> list[tuple[str, list[Any]]]:
+def _insert_statements(
+    table: str, columns: Mapping[str, Column], count: int
+) -> list[tuple[str, list[list[Any]]]]:
     # Many rows per INSERT rather than executemany's one: SQLite builds the lookup table of a
     # CHECK (column IN (...)) once per statement, which per row costs more than the insert.
     values = [
-        itertools.repeat(column)
+        column
         if isinstance(column, SCALARS)
         else column.tolist()
         if isinstance(column, np.ndarray)
         else column.to_list()
         if isinstance(column, pl.Series)
-        else column
+        else list(column)
         for column in columns.values()
     ]
-    rows = list(zip(*values, strict=False))
-    names = ", ".join(columns)
-    row_marks = f"({', '.join('?' for _ in columns)})"
-
-    def statement(count: int) -> str:
-        return f"INSERT INTO {table} ({names}) VALUES {', '.join([row_marks] * count)}"  # noqa: S608
-
-    full = statement(SQLITE_ROWS_PER_INSERT)
-    statements = []
-    for start in range(0, len(rows), SQLITE_ROWS_PER_INSERT):
-        batch = rows[start : start + SQLITE_ROWS_PER_INSERT]
-        sql = full if len(batch) == SQLITE_ROWS_PER_INSERT else statement(len(batch))
-        statements.append((sql, list(itertools.chain.from_iterable(batch))))
-    return statements
+    return kernel_bulk.sqlite_inserts(table, list(columns), values, count)
 
 
 class BulkLoader:
@@ -141,7 +128,9 @@ class BulkLoader:
         if not count:
             return
         prepared = (
-            _copy_text(columns, count) if self.vendor == "postgresql" else _insert_statements(table, columns)
+            _copy_text(columns, count)
+            if self.vendor == "postgresql"
+            else _insert_statements(table, columns, count)
         )
         batch = Prepared(table=table, names=", ".join(columns), count=count, payload=prepared)
         if self._held is not None:
@@ -175,8 +164,8 @@ class BulkLoader:
                 assert isinstance(batch.payload, list)
                 cursor = connection.connection.cursor()
                 try:
-                    for sql, params in batch.payload:
-                        cursor.execute(sql, params)
+                    for sql, rows in batch.payload:
+                        cursor.executemany(sql, rows)
                 finally:
                     cursor.close()
             self.written[batch.table] = self.written.get(batch.table, 0) + batch.count

@@ -1,8 +1,8 @@
 """Bulk I/O between Polars frames and a database cursor: the storage edge of the set-based jobs.
 
 No Django here: the functions take a DB-API cursor and the vendor ("sqlite" or "postgresql").
-Frames go into temporary tables (batched executemany on SQLite, COPY on PostgreSQL), and the
-jobs then move rows with INSERT … SELECT and UPDATE … FROM, so no row passes through Python twice.
+Frames go into temporary tables (multi-row INSERTs on SQLite, COPY on PostgreSQL), and the jobs
+then move rows with INSERT … SELECT and UPDATE … FROM, so no row passes through Python twice.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import polars as pl
 
 BATCH_ROWS = 50_000
 FETCH_ROWS = 200_000
+SQLITE_ROWS_PER_INSERT = 500
+SQLITE_MAX_PARAMETERS = 32_766  # SQLITE_MAX_VARIABLE_NUMBER's default since SQLite 3.32
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 # SQL column types by Polars type, for temporary tables.
@@ -133,10 +135,44 @@ def frame_insert(cursor: Any, vendor: str, table: str, frame: pl.DataFrame) -> N
     dated = frame.with_columns(
         pl.col(name).dt.to_string("%Y-%m-%d") for name, kind in frame.schema.items() if kind == pl.Date
     )
-    marks = ", ".join("%s" for _ in frame.columns)
-    statement = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - names checked
     for offset in range(0, dated.height, BATCH_ROWS):
-        cursor.executemany(statement, dated.slice(offset, BATCH_ROWS).iter_rows())
+        part = dated.slice(offset, BATCH_ROWS)
+        values = [part[name].to_list() for name in part.columns]
+        for statement, batches in sqlite_inserts(table, part.columns, values, part.height, mark="%s"):
+            cursor.executemany(statement, batches)
+
+
+def sqlite_inserts(
+    table: str, names: Sequence[str], columns: Sequence[Any], count: int, *, mark: str = "?"
+) -> list[tuple[str, list[list[Any]]]]:
+    """`count` rows for SQLite as INSERT statements of many rows each (SQLITE_ROWS_PER_INSERT, fewer
+    for a wide table): the statement for full batches with every full batch's parameters, then
+    the statement for the last, shorter batch with its own, for executemany.
+
+    One statement per row, as executemany of a single row's VALUES, costs SQLite a statement step
+    per row and Python a tuple per row: many rows per statement write a night's staged rows in
+    about half the time. `columns` hold `count` values each, row by row, or one plain value for
+    every row; `mark` is the driver's parameter mark ("%s" through Django's cursor).
+    """
+    _names_check(table, *names)
+    width = len(names)
+    flat: list[Any] = [None] * (count * width)
+    for place, column in enumerate(columns):
+        flat[place::width] = column if isinstance(column, list) else [column] * count
+    per = max(1, min(SQLITE_ROWS_PER_INSERT, SQLITE_MAX_PARAMETERS // max(width, 1)))
+    row = f"({', '.join(mark for _ in names)})"
+
+    def statement(rows: int) -> str:
+        return f"INSERT INTO {table} ({', '.join(names)}) VALUES {', '.join([row] * rows)}"  # noqa: S608
+
+    full = count // per * per
+    step = per * width
+    inserts = []
+    if full:
+        inserts.append((statement(per), [flat[at : at + step] for at in range(0, full * width, step)]))
+    if count > full:
+        inserts.append((statement(count - full), [flat[full * width :]]))
+    return inserts
 
 
 def frame_update(cursor: Any, vendor: str, table: str, key: str, frame: pl.DataFrame) -> None:
