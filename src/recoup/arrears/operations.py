@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager, nullcontext
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -94,3 +97,53 @@ def _settings_for_the_close(cursor: Any) -> AbstractContextManager[None]:
     if connection.vendor == "postgresql":
         return bulk.postgres_settings_held(cursor, POSTGRES_COB_SETTINGS)
     return nullcontext()
+
+
+@contextmanager
+def checkpoint_beside() -> Iterator[Callable[[], None]]:
+    """On SQLite, copy a committed close into the database file beside the work that follows it.
+
+    In WAL mode the commit that ends a night's large transaction checkpoints it there and then,
+    by default: hundreds of megabytes of pages copied into the database file and synced (0.8 s at
+    1,000,000 accounts), while the work after the close waits. Inside this block commits do not
+    checkpoint; calling the function it yields starts the checkpoint on a connection of its own,
+    in a thread (SQLite works without Python's lock), so the work after the close runs on the
+    other core meanwhile. The block ends once the checkpoint has: the command still returns
+    only when the night is in the database file. Nothing on other databases, on an in-memory one
+    or inside a caller's transaction.
+    """
+    path = str(connection.settings_dict["NAME"])
+    in_memory = path == ":memory:" or "mode=memory" in path
+    if connection.vendor != "sqlite" or connection.in_atomic_block or in_memory:
+        yield lambda: None
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        before = int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
+    failures: list[BaseException] = []
+    threads: list[threading.Thread] = []
+
+    def start() -> None:
+        thread = threading.Thread(target=_checkpoint, args=(path, failures), name="checkpoint")
+        thread.start()
+        threads.append(thread)
+
+    try:
+        yield start
+    finally:
+        for thread in threads:
+            thread.join()
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA wal_autocheckpoint={before}")
+    if failures:
+        raise failures[0]
+
+
+def _checkpoint(path: str, failures: list[BaseException]) -> None:
+    try:
+        # PASSIVE: copies what no reader still needs, and never waits for the writer beside it.
+        with closing(sqlite3.connect(path)) as database:
+            database.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    except BaseException as failure:  # handed to the caller's thread, raised there
+        failures.append(failure)

@@ -19,18 +19,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from recoup.arrears.operations import cob_run
+    from recoup.arrears.operations import checkpoint_beside, cob_run
     from recoup.collections.close import collections_after_close
     from recoup.comms.notices.operations import notices_record
 
     started = time.perf_counter()
     progress = _bar if sys.stderr.isatty() and not args.json else None
     at = datetime.now(tz=UTC)
-    result = cob_run(as_of=args.as_of, at=at, progress=progress)
-    collections = collections_after_close(as_of=args.as_of, dates=result.dates, at=at)
-    notices_started = time.perf_counter()
-    notices = notices_record(as_of=args.as_of, at=at)
-    collections["notices"] = {**notices, "seconds": round(time.perf_counter() - notices_started, 3)}
+    with checkpoint_beside() as checkpoint_start:
+        result = cob_run(as_of=args.as_of, at=at, progress=progress)
+        checkpoint_start()
+        collections = collections_after_close(as_of=args.as_of, dates=result.dates, at=at)
+        notices_started = time.perf_counter()
+        notices = notices_record(as_of=args.as_of, at=at)
+        collections["notices"] = {**notices, "seconds": round(time.perf_counter() - notices_started, 3)}
     seconds = round(time.perf_counter() - started, 3)
     if args.json:
         print_json(
