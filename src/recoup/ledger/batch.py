@@ -64,7 +64,11 @@ def entries_post_bulk(*, entries: pl.DataFrame, postings: pl.DataFrame, at: date
     postings = postings.select(POSTING_COLUMNS)
     _check(entries, postings)
     vendor = connection.vendor
-    keyed = entries.with_row_index("seq").with_columns(pl.col("seq").cast(pl.Int64))
+    keyed = (
+        entries.with_row_index("seq")
+        .with_columns(pl.col("seq").cast(pl.Int64))
+        .join(_entry_currencies(postings), on="idempotency_key")
+    )
     lines = (
         postings.with_row_index("line")
         .with_columns(pl.col("line").cast(pl.Int64))
@@ -77,8 +81,10 @@ def entries_post_bulk(*, entries: pl.DataFrame, postings: pl.DataFrame, at: date
         # Indexed, so that the planner drives every join from the batch, not from the journal.
         cursor.execute("CREATE UNIQUE INDEX bulk_entry_seq ON bulk_entry (seq)")
         cursor.execute("CREATE UNIQUE INDEX bulk_entry_key ON bulk_entry (idempotency_key)")
-        cursor.execute("CREATE INDEX bulk_posting_seq ON bulk_posting (seq)")
         if vendor == "postgresql":
+            # SQLite reads the lines in turn and finds each one's entry; PostgreSQL may go the
+            # other way round.
+            cursor.execute("CREATE INDEX bulk_posting_seq ON bulk_posting (seq)")
             # The same row locks the per-account operations take, so their writers queue behind us.
             cursor.execute(
                 "SELECT b.id FROM ledger_ledgerbook b WHERE b.id IN (SELECT book_id FROM bulk_entry) "
@@ -262,10 +268,27 @@ def _check(entries: pl.DataFrame, postings: pl.DataFrame) -> None:
         raise UnbalancedEntry(f"entry {off['idempotency_key'][0]!r} does not balance", field="lines")
 
 
+def _entry_currencies(postings: pl.DataFrame) -> pl.DataFrame:
+    """Each entry's currency (idempotency_key, currency), for `_currencies_check` to hold against
+    its book's: one look-up per entry, not per line. An entry in more than one currency cannot be
+    in its book's alone.
+
+    Raises CurrencyNotOfBook.
+    """
+    currencies = postings.group_by("idempotency_key").agg(
+        pl.col("currency").first(), kinds=pl.col("currency").n_unique()
+    )
+    mixed = currencies.filter(pl.col("kinds") > 1)
+    if mixed.height:
+        key = mixed["idempotency_key"].sort()[0]
+        raise CurrencyNotOfBook(f"entry {key!r} posts in a currency not of its book", field="lines.amount")
+    return currencies.drop("kinds")
+
+
 def _currencies_check(cursor: object) -> None:
     cursor.execute(  # type: ignore[attr-defined]
-        "SELECT e.idempotency_key FROM bulk_posting p JOIN bulk_entry e ON e.seq = p.seq "
-        "JOIN ledger_ledgerbook b ON b.id = e.book_id WHERE p.currency <> b.currency LIMIT 1"
+        "SELECT e.idempotency_key FROM bulk_entry e JOIN ledger_ledgerbook b ON b.id = e.book_id "
+        "WHERE e.currency <> b.currency LIMIT 1"
     )
     row = cursor.fetchone()  # type: ignore[attr-defined]
     if row is not None:

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 
 from recoup.ledger import batch
+from recoup.ledger.errors import CurrencyNotOfBook
 from recoup.ledger.models import JournalEntry, LedgerAccount, Posting
 from recoup.ledger.queries import ledger_verify
 from tests.integration.ledger.builders import AT, a_book
@@ -75,3 +76,33 @@ def test_ledger_accounts_leave_room_on_their_pages_for_new_balances():
     with connection.cursor() as cursor:
         cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'ledger_ledgeraccount'")
         assert cursor.fetchone()[0] == ["fillfactor=85"]
+
+
+SECOND_LINES = {
+    "other": [("fees_due", 1_500, "GBP"), ("fee_income", -1_500, "GBP")],
+    # Balanced in each of its currencies, and one of them the book's.
+    "mixed": [
+        ("fees_due", 1_500, "USD"),
+        ("fee_income", -1_500, "USD"),
+        ("fees_due", 700, "GBP"),
+        ("fee_income", -700, "GBP"),
+    ],
+}
+
+
+@pytest.mark.parametrize("lines", list(SECOND_LINES))
+def test_an_entry_in_a_currency_not_of_its_book_is_refused_and_nothing_is_written(lines):
+    book = a_book()  # in USD
+    entries, postings = _entries(book.pk, ["c:1", "c:2"])
+    second = pl.DataFrame(
+        [("c:2", code, amount, currency, None) for code, amount, currency in SECOND_LINES[lines]],
+        schema=postings.schema,
+        orient="row",
+    )
+    postings = pl.concat([postings.filter(pl.col("idempotency_key") == "c:1"), second])
+
+    with pytest.raises(CurrencyNotOfBook, match="'c:2'"):
+        batch.entries_post_bulk(entries=entries, postings=postings, at=AT)
+
+    assert not JournalEntry.objects.filter(book_id=book.pk).exists()
+    assert _balances(book.pk) == {}
