@@ -41,8 +41,15 @@ class CobResult:
     summaries: dict[str, dict[str, Any]] = field(default_factory=dict)  # per date, per step
 
 
-def cob_run(*, as_of: date, at: datetime, progress: Progress | None = None) -> CobResult:
-    """Close business up to `as_of`: every date after the last completed one, in order.
+def cob_run(
+    *,
+    as_of: date,
+    at: datetime,
+    progress: Progress | None = None,
+    committed: Callable[[], None] | None = None,
+) -> CobResult:
+    """Close business up to `as_of`: every date after the last completed one, in order; `committed`
+    is called as each date has committed (see `checkpoint_beside`).
 
     A first close runs `as_of` alone (initialising the arrears state of the whole book); a date
     already closed is not run again, so a second call for the same date changes nothing.
@@ -72,8 +79,12 @@ def cob_run(*, as_of: date, at: datetime, progress: Progress | None = None) -> C
             field="as_of",
         )
     dates = tuple(start + timedelta(days=offset) for offset in range(days))
+    summaries = {}
     with connection.cursor() as cursor, _settings_for_the_close(cursor):
-        summaries = {d.isoformat(): _date_close(d, at=at, progress=progress) for d in dates}
+        for business_date in dates:
+            summaries[business_date.isoformat()] = _date_close(business_date, at=at, progress=progress)
+            if committed is not None:
+                committed()
     return CobResult(as_of=as_of, dates=dates, summaries=summaries)
 
 
@@ -106,9 +117,11 @@ def checkpoint_beside() -> Iterator[Callable[[], None]]:
     In WAL mode the commit that ends a night's large transaction checkpoints it there and then,
     by default: hundreds of megabytes of pages copied into the database file and synced (0.8 s at
     1,000,000 accounts), while the work after the close waits. Inside this block commits do not
-    checkpoint; calling the function it yields starts the checkpoint on a connection of its own,
-    in a thread (SQLite works without Python's lock), so the work after the close runs on the
-    other core meanwhile. The block ends once the checkpoint has: the command still returns
+    checkpoint; calling the function it yields (as `cob_run` does once each date has committed)
+    starts the checkpoint on a connection of its own, in a thread (SQLite works without Python's
+    lock), so the next date or the work after the close runs on the other core meanwhile. One
+    checkpoint runs at a time: the next waits for the last, so a catch-up's WAL holds a date or
+    two, not every date. The block ends once the last checkpoint has: the command still returns
     only when the night is in the database file. Nothing on other databases, on an in-memory one
     or inside a caller's transaction.
     """
@@ -125,6 +138,8 @@ def checkpoint_beside() -> Iterator[Callable[[], None]]:
     threads: list[threading.Thread] = []
 
     def start() -> None:
+        for running in threads:
+            running.join()
         thread = threading.Thread(target=_checkpoint, args=(path, failures), name="checkpoint")
         thread.start()
         threads.append(thread)

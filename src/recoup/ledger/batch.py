@@ -69,11 +69,15 @@ def entries_post_bulk(*, entries: pl.DataFrame, postings: pl.DataFrame, at: date
         .with_columns(pl.col("seq").cast(pl.Int64))
         .join(_entry_currencies(postings), on="idempotency_key")
     )
+    # Staged entry by entry: each entry's accounts are found next to the last one's (the books'
+    # ledger accounts are kept in book order), where lines grouped by account code, as callers
+    # build them, went through the accounts' index once per code.
     lines = (
         postings.with_row_index("line")
         .with_columns(pl.col("line").cast(pl.Int64))
         .join(keyed.select("idempotency_key", "seq"), on="idempotency_key")
         .drop("idempotency_key")
+        .sort("seq", "line")
     )
     with connection.cursor() as cursor:
         bulk.temp_table_load(cursor, vendor, "bulk_entry", keyed)
