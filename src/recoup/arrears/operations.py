@@ -46,10 +46,10 @@ def cob_run(
     as_of: date,
     at: datetime,
     progress: Progress | None = None,
-    committed: Callable[[], None] | None = None,
+    committed: Callable[[bool], None] | None = None,
 ) -> CobResult:
     """Close business up to `as_of`: every date after the last completed one, in order; `committed`
-    is called as each date has committed (see `checkpoint_beside`).
+    is called as each date has committed, with whether more dates follow (see `checkpoint_beside`).
 
     A first close runs `as_of` alone (initialising the arrears state of the whole book); a date
     already closed is not run again, so a second call for the same date changes nothing.
@@ -84,7 +84,7 @@ def cob_run(
         for business_date in dates:
             summaries[business_date.isoformat()] = _date_close(business_date, at=at, progress=progress)
             if committed is not None:
-                committed()
+                committed(business_date < dates[-1])
     return CobResult(as_of=as_of, dates=dates, summaries=summaries)
 
 
@@ -111,24 +111,26 @@ def _settings_for_the_close(cursor: Any) -> AbstractContextManager[None]:
 
 
 @contextmanager
-def checkpoint_beside() -> Iterator[Callable[[], None]]:
+def checkpoint_beside() -> Iterator[Callable[[bool], None]]:
     """On SQLite, copy a committed close into the database file beside the work that follows it.
 
     In WAL mode the commit that ends a night's large transaction checkpoints it there and then,
     by default: hundreds of megabytes of pages copied into the database file and synced (0.8 s at
     1,000,000 accounts), while the work after the close waits. Inside this block commits do not
-    checkpoint; calling the function it yields (as `cob_run` does once each date has committed)
-    starts the checkpoint on a connection of its own, in a thread (SQLite works without Python's
-    lock), so the next date or the work after the close runs on the other core meanwhile. One
-    checkpoint runs at a time: the next waits for the last, so a catch-up's WAL holds a date or
-    two, not every date. The block ends once the last checkpoint has: the command still returns
-    only when the night is in the database file. Nothing on other databases, on an in-memory one
-    or inside a caller's transaction.
+    checkpoint; the function it yields is called as each date has committed (`cob_run` does),
+    with whether more dates follow. After the last date it starts the checkpoint on a connection
+    of its own, in a thread (SQLite works without Python's lock), so the work after the close runs
+    on the other core meanwhile. Before another date it checkpoints there and then, as the commit
+    would have: SQLite writes the WAL from its start again only once every page in it is in the
+    database file, and a catch-up whose dates each began beside the last one's checkpoint would
+    grow the WAL by every date it closes. The block ends once the last checkpoint has: the
+    command still returns only when the night is in the database file. Nothing on other
+    databases, on an in-memory one or inside a caller's transaction.
     """
     path = str(connection.settings_dict["NAME"])
     in_memory = path == ":memory:" or "mode=memory" in path
     if connection.vendor != "sqlite" or connection.in_atomic_block or in_memory:
-        yield lambda: None
+        yield lambda more_dates: None
         return
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA wal_autocheckpoint")
@@ -137,15 +139,16 @@ def checkpoint_beside() -> Iterator[Callable[[], None]]:
     failures: list[BaseException] = []
     threads: list[threading.Thread] = []
 
-    def start() -> None:
-        for running in threads:
-            running.join()
+    def checkpoint(more_dates: bool) -> None:
+        if more_dates:
+            _checkpoint(path, failures)
+            return
         thread = threading.Thread(target=_checkpoint, args=(path, failures), name="checkpoint")
         thread.start()
         threads.append(thread)
 
     try:
-        yield start
+        yield checkpoint
     finally:
         for thread in threads:
             thread.join()

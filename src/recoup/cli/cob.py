@@ -26,8 +26,8 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     progress = _bar if sys.stderr.isatty() and not args.json else None
     at = datetime.now(tz=UTC)
-    with checkpoint_beside() as checkpoint_start:
-        result = cob_run(as_of=args.as_of, at=at, progress=progress, committed=checkpoint_start)
+    with checkpoint_beside() as checkpoint:
+        result = cob_run(as_of=args.as_of, at=at, progress=progress, committed=checkpoint)
         collections = collections_after_close(as_of=args.as_of, dates=result.dates, at=at)
         notices_started = time.perf_counter()
         notices = notices_record(as_of=args.as_of, at=at)

@@ -21,21 +21,32 @@ from recoup.arrears.operations import checkpoint_beside
 
 path = sys.argv[1]
 
+def night(label):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany("INSERT INTO filler (text) VALUES (%s)", [(label * 200,)] * 20000)
+
+def wal():
+    return os.path.getsize(path + "-wal")
+
 with connection.cursor() as cursor:
     cursor.execute("CREATE TABLE filler (n INTEGER PRIMARY KEY, text TEXT)")
 before = os.path.getsize(path)
-with checkpoint_beside() as checkpoint_start:
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany("INSERT INTO filler (text) VALUES (%s)", [("x" * 200,)] * 20000)
+with checkpoint_beside() as checkpoint:
+    night("a")  # a catch-up's first date
     held = os.path.getsize(path)
-    checkpoint_start()
+    first_wal = wal()
+    checkpoint(True)  # more dates follow: copied there and then
+    caught_up = os.path.getsize(path)
+    night("b")  # the last date
+    second_wal = wal()
+    checkpoint(False)  # beside what follows
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("INSERT INTO filler (text) VALUES ('after')")
 after = os.path.getsize(path)
 with connection.cursor() as cursor:
     cursor.execute("PRAGMA wal_autocheckpoint")
     autocheckpoint = cursor.fetchone()[0]
-print(before, held, after, autocheckpoint)
+print(before, held, caught_up, after, first_wal, second_wal, autocheckpoint)
 """
 
 
@@ -46,8 +57,13 @@ def test_the_night_reaches_the_database_file_by_the_end_of_the_block(tmp_path: P
     result = subprocess.run(
         [sys.executable, "-c", SCRIPT, str(book)], env=env, check=True, capture_output=True, text=True
     )
-    before, held, after, autocheckpoint = (int(n) for n in result.stdout.split())
+    before, held, caught_up, after, first_wal, second_wal, autocheckpoint = (
+        int(n) for n in result.stdout.split()
+    )
 
     assert held == before  # the commit left its 4 MB in the WAL: no checkpoint at the commit
-    assert after > before + 4_000_000  # the checkpoint beside copied them into the file
+    assert caught_up > before + 4_000_000  # before another date, copied into the file at once
+    # So the next date wrote the WAL from its start again (grown on, it would be twice the size).
+    assert second_wal < first_wal * 3 // 2
+    assert after > caught_up + 4_000_000  # the checkpoint beside copied the last date too
     assert autocheckpoint == 1000  # and commits checkpoint again as before
