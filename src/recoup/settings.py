@@ -142,6 +142,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# How many ranges of contracts `recoup cob` closes each date in, side by side (0: 2 on PostgreSQL,
+# 1 on SQLite; see recoup.arrears.batch.parts).
+RECOUP_COB_PARTS = int(os.environ.get("RECOUP_COB_PARTS", "0"))
+
 # Escalations: the in-app inbox always; email too when RECOUP_ESCALATION_EMAILS=1, through the
 # configured backend (SMTP at RECOUP_EMAIL_HOST, or whatever RECOUP_EMAIL_BACKEND names).
 RECOUP_ESCALATION_EMAILS = os.environ.get("RECOUP_ESCALATION_EMAILS", "0") in {"1", "true", "yes"}

@@ -150,6 +150,25 @@ class CobRun(models.Model):
     # The steps done so far, so that a run killed half-way resumes where it stopped.
     steps_done = models.JSONField(default=list)
     summary = models.JSONField(default=dict)
+    # The ranges of contract ids ([low, high), None for no bound) the date is closed in, each in a
+    # transaction of its own (CobPart); empty when the date is closed in one transaction.
+    parts = models.JSONField(default=list)
+
+
+class CobPart(models.Model):
+    """One range of contracts of a business date's close, closed and committed on its own: a run
+    killed part-way closes the parts with no row here when it runs again."""
+
+    run = models.ForeignKey(CobRun, on_delete=models.CASCADE, related_name="+")
+    part = models.PositiveSmallIntegerField()  # its place in CobRun.parts
+    finished_at = models.DateTimeField()
+    summary = models.JSONField(default=dict)  # per step, as CobRun.summary
+    # How the part's rows move the date's aged-debt totals: rows of product_code, jurisdiction,
+    # currency, bucket, accounts, balance_minor and arrears_minor, added up once every part is in.
+    moved = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "part"], name="cob_part_once")]
 
 
 class AgedDebtTotal(models.Model):

@@ -5,33 +5,23 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 
-from recoup.arrears.batch.run import Progress, date_close, date_compact
+from recoup.arrears.batch.run import Progress, close_settings, date_close, date_compact
 from recoup.arrears.errors import CatchUpTooLong, CloseGoesBack
 from recoup.arrears.models import CobRun, CobStatus
-from recoup.kernel import bulk
 
 MAX_CATCH_UP_DAYS = 366
-
-# Held on SQLite while the close runs: a night's reads and writes land at scattered places in
-# indexes of gigabytes, and SQLite's default page cache (2 MiB) would send almost every one of
-# them back to the operating system.
-SQLITE_COB_PRAGMAS = {"cache_size": "-1048576", "temp_store": "MEMORY"}  # 1 GiB of page cache
-# Held on PostgreSQL: a night reads and writes a few per cent of the book's rows, at random places.
-# With the default random_page_cost (4, for spinning disks) the planner reaches them by scanning
-# whole tables of millions of rows (every ledger account to move 21,000 balances, every schedule
-# version to read 7,600 of them), a cost that grows with the book instead of the night's work.
-# The book is read from memory or SSD, where a random read costs little more than a sequential one.
-#
-# And no JIT compilation: the planner's costs for the night's larger statements pass its threshold,
-# and compiling one took 0.46 s at 4,000,000 accounts, for statements that run once.
-POSTGRES_COB_SETTINGS = {"random_page_cost": "1.1", "jit": "off"}
+# How many ranges of contracts a date is closed in, side by side, when the setting RECOUP_COB_PARTS
+# gives none: PostgreSQL works each statement on one backend, and a night in one transaction would
+# use one core of its server; SQLite has one writer, and parts there would only add commits.
+DEFAULT_PARTS = {"postgresql": 2}
 
 
 @dataclass(frozen=True)
@@ -47,9 +37,12 @@ def cob_run(
     at: datetime,
     progress: Progress | None = None,
     committed: Callable[[bool], None] | None = None,
+    parts: int | None = None,
 ) -> CobResult:
     """Close business up to `as_of`: every date after the last completed one, in order; `committed`
     is called as each date has committed, with whether more dates follow (see `checkpoint_beside`).
+    `parts`: how many ranges of contracts each date is closed in (see `batch.parts`); by default
+    the setting RECOUP_COB_PARTS, or DEFAULT_PARTS for the database.
 
     A first close runs `as_of` alone (initialising the arrears state of the whole book); a date
     already closed is not run again, so a second call for the same date changes nothing.
@@ -79,35 +72,30 @@ def cob_run(
             field="as_of",
         )
     dates = tuple(start + timedelta(days=offset) for offset in range(days))
+    if parts is None:
+        parts = settings.RECOUP_COB_PARTS or DEFAULT_PARTS.get(connection.vendor, 1)
     summaries = {}
-    with connection.cursor() as cursor, _settings_for_the_close(cursor):
+    with connection.cursor() as cursor, close_settings(cursor):
         for business_date in dates:
-            summaries[business_date.isoformat()] = _date_close(business_date, at=at, progress=progress)
+            summaries[business_date.isoformat()] = _date_close(
+                business_date, at=at, progress=progress, parts=parts
+            )
             if committed is not None:
                 committed(business_date < dates[-1])
     return CobResult(as_of=as_of, dates=dates, summaries=summaries)
 
 
-def _date_close(business_date: date, *, at: datetime, progress: Progress | None) -> dict[str, Any]:
-    """One business date in one transaction: a row that several steps change (an account's state,
-    its ledger balances) is written to disk once, at the commit, not once per step. A run killed
-    part-way leaves the date as it was, and the next run closes it whole (see `batch.run`)."""
-    summary = date_close(business_date, at=at, progress=progress)
+def _date_close(
+    business_date: date, *, at: datetime, progress: Progress | None, parts: int
+) -> dict[str, Any]:
+    """One business date in one transaction, or in one per part: a row that several steps change
+    (an account's state, its ledger balances) is written to disk once, at the commit, not once per
+    step. A run killed part-way leaves the date, or the parts not committed, as they were, and the
+    next run closes them whole (see `batch.run`)."""
+    summary = date_close(business_date, at=at, progress=progress, parts=parts)
     if date_compact(business_date):
         summary["state_init"]["compacted"] = True
     return summary
-
-
-def _settings_for_the_close(cursor: Any) -> AbstractContextManager[None]:
-    """SQLite's page cache or PostgreSQL's planner costs for the close; nothing inside a caller's
-    transaction (where SQLite refuses to change temp_store, and tests hold theirs)."""
-    if connection.in_atomic_block:
-        return nullcontext()
-    if connection.vendor == "sqlite":
-        return bulk.sqlite_pragmas_held(cursor, SQLITE_COB_PRAGMAS)
-    if connection.vendor == "postgresql":
-        return bulk.postgres_settings_held(cursor, POSTGRES_COB_SETTINGS)
-    return nullcontext()
 
 
 @contextmanager

@@ -16,6 +16,13 @@ from recoup.cli.output import print_json, print_table
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-of", required=True, type=date.fromisoformat, help="business date, YYYY-MM-DD")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument(
+        "--parts",
+        type=int,
+        default=None,
+        help="close each date in this many ranges of accounts, side by side on PostgreSQL "
+        "(default: RECOUP_COB_PARTS, else 2 on PostgreSQL and 1 on SQLite)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -27,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     progress = _bar if sys.stderr.isatty() and not args.json else None
     at = datetime.now(tz=UTC)
     with checkpoint_beside() as checkpoint:
-        result = cob_run(as_of=args.as_of, at=at, progress=progress, committed=checkpoint)
+        result = cob_run(as_of=args.as_of, at=at, progress=progress, committed=checkpoint, parts=args.parts)
         collections = collections_after_close(as_of=args.as_of, dates=result.dates, at=at)
         notices_started = time.perf_counter()
         notices = notices_record(as_of=args.as_of, at=at)

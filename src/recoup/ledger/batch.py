@@ -168,16 +168,21 @@ def fell_due_reason() -> str:
     return str(ReasonCode.INSTALLMENT_FELL_DUE)
 
 
-def changed_books(*, after_entry_id: int) -> tuple[pl.DataFrame, int]:
-    """Books with an entry after `after_entry_id`, and the highest entry id now in the journal."""
+def changed_books(
+    *, after_entry_id: int, contracts_from: int | None = None, contracts_below: int | None = None
+) -> tuple[pl.DataFrame, int]:
+    """Books with an entry after `after_entry_id`, of the contracts with ids in [contracts_from,
+    contracts_below) when given, and the highest entry id now in the journal."""
+    bounds = [("b.contract_id >= %s", contracts_from), ("b.contract_id < %s", contracts_below)]
+    within = "".join(f" AND {condition}" for condition, bound in bounds if bound is not None)
     with connection.cursor() as cursor:
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM ledger_journalentry")
         high = int(cursor.fetchone()[0])
         frame = bulk.frame_query(
             cursor,
-            "SELECT DISTINCT b.id, b.contract_id FROM ledger_journalentry j "
-            "JOIN ledger_ledgerbook b ON b.id = j.book_id WHERE j.id > %s AND j.id <= %s",
-            [after_entry_id, high],
+            "SELECT DISTINCT b.id, b.contract_id FROM ledger_journalentry j "  # noqa: S608 - constant bounds
+            f"JOIN ledger_ledgerbook b ON b.id = j.book_id WHERE j.id > %s AND j.id <= %s{within}",
+            [after_entry_id, high, *(bound for _, bound in bounds if bound is not None)],
             {"book_id": pl.Int64, "contract_id": pl.Int64},
         )
     return frame, high

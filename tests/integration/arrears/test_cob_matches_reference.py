@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -16,8 +15,8 @@ from recoup.ledger.operations import receipt_reverse
 from recoup.ledger.queries import ledger_verify, receivable_totals
 from recoup.portfolio.demo import demo_load
 from recoup.portfolio.models import Contract
-from recoup.portfolio.operations import payment_apply
 from tests.integration.arrears import snapshots
+from tests.integration.arrears.payments import payments_of
 from tests.integration.arrears.reference import reference_module
 
 START = date(2025, 3, 20)
@@ -25,22 +24,6 @@ DAYS = 45
 # The month ends inside the run, when the daily-simple accounts' interest is accrued.
 ACCRUAL_DATES = {date(2025, 3, 31), date(2025, 4, 30)}
 AT = datetime(2025, 6, 1, 23, 0, tzinfo=UTC)
-
-
-def _payments_of(day: date, accounts: list[str]) -> None:
-    """The same customers pay the same amounts on the same days in both runs."""
-    rng = random.Random(day.toordinal())
-    for account in accounts:
-        if rng.random() < 0.06:
-            amount = rng.choice(["150.00", "320.55", "499.99", "75.10"])
-            payment_apply(
-                account_number=account,
-                amount=amount,
-                received_date=day,
-                reference=f"pay {day}",
-                idempotency_key=f"test-pay:{account}:{day}",
-                at=AT,
-            )
 
 
 class _Rollback(Exception):
@@ -53,7 +36,7 @@ def _run(close: object, accounts: list[str]) -> dict[str, object]:
         with transaction.atomic():
             for offset in range(DAYS):
                 day = START + timedelta(days=offset)
-                _payments_of(day, accounts)
+                payments_of(day, accounts, at=AT)
                 close(day)  # type: ignore[operator]
             captured = {
                 "states": snapshots.states(),
@@ -164,7 +147,7 @@ def test_each_nights_aged_debt_totals_are_a_full_count_of_the_state() -> None:
     returned = 0
     for offset in range(DAYS):
         day = START + timedelta(days=offset)
-        _payments_of(day, accounts)
+        payments_of(day, accounts, at=AT)
         if offset % 7 == 3:
             receipt = Receipt.objects.filter(status=ReceiptStatus.ALLOCATED).order_by("-pk").first()
             assert receipt is not None

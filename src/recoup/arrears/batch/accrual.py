@@ -17,6 +17,7 @@ import polars as pl
 
 from recoup.arrears.accrual_columns import accrual_key_expr, accrued_to, is_month_end
 from recoup.arrears.batch import reads, steps
+from recoup.arrears.batch.parts import WHOLE, Part
 from recoup.arrears.schedule_columns import governing_versions
 from recoup.kernel import bulk
 from recoup.ledger import batch as ledger_batch
@@ -29,7 +30,12 @@ DAILY_SIMPLE = "daily_simple"
 
 
 def interest_accrue(
-    cursor: Any, vendor: str, as_of: date, at: datetime, fallen: pl.DataFrame | None = None
+    cursor: Any,
+    vendor: str,
+    as_of: date,
+    at: datetime,
+    fallen: pl.DataFrame | None = None,
+    part: Part = WHOLE,
 ) -> dict[str, int]:
     """On the last day of a calendar month, accrue the interest earned and not yet billed by every
     active contract of a daily-simple product, as `ledger.operations.interest_accrue` would.
@@ -47,12 +53,13 @@ def interest_accrue(
     """
     if not is_month_end(as_of):
         return {"accruals": 0}
-    return {"accruals": _month_end_accrue(cursor, vendor, as_of, at, fallen)}
+    return {"accruals": _month_end_accrue(cursor, vendor, as_of, at, fallen, part)}
 
 
 def _month_end_accrue(
-    cursor: Any, vendor: str, as_of: date, at: datetime, fallen: pl.DataFrame | None
+    cursor: Any, vendor: str, as_of: date, at: datetime, fallen: pl.DataFrame | None, part: Part
 ) -> int:
+    within, bounds = part.where("s.contract_id")
     accounts = bulk.frame_query(
         cursor,
         "SELECT s.contract_id, b.id, s.currency, s.installments_due, s.schedule_balance_minor, "
@@ -62,8 +69,8 @@ def _month_end_accrue(
         "JOIN portfolio_product p ON p.id = c.product_id AND p.interest_method = %s "
         "JOIN ledger_ledgerbook b ON b.contract_id = s.contract_id "
         "LEFT JOIN ledger_ledgeraccount a ON a.book_id = b.id AND a.code = %s "
-        "WHERE s.next_due_date IS NOT NULL",
-        [DAILY_SIMPLE, AccountCode.INTEREST_ACCRUED],
+        f"WHERE s.next_due_date IS NOT NULL{within}",
+        [DAILY_SIMPLE, AccountCode.INTEREST_ACCRUED, *bounds],
         {
             "contract_id": pl.Int64,
             "book_id": pl.Int64,

@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 
 from recoup.arrears.batch import breathing_space, reads
+from recoup.arrears.batch.parts import WHOLE, Part
 from recoup.arrears.buckets import CURRENT, boundaries_parse, buckets_from_boundaries
 from recoup.arrears.late_fees import LATE_FEE_REASON
 from recoup.arrears.schedule_columns import due_date_of, governing_versions, installment_split
@@ -41,7 +42,9 @@ NOT_STARTED = ""  # the bucket of a state row not yet placed: its first placing 
 SHORTEST_PERIOD_DAYS = {"weekly": 7, "biweekly": 14, "monthly": 28}
 
 
-def state_init(cursor: Any, vendor: str, as_of: date, books_seen: int | None = None) -> dict[str, int]:
+def state_init(
+    cursor: Any, vendor: str, as_of: date, books_seen: int | None = None, part: Part = WHOLE
+) -> dict[str, int]:
     """Give every contract with a ledger book but no arrears state one, set-based.
 
     The installments its book already holds as fallen due are walked through the vectorised
@@ -66,13 +69,14 @@ def state_init(cursor: Any, vendor: str, as_of: date, books_seen: int | None = N
         if books == states:
             return counts
         newer, params = "", []
+    within, bounds = part.where("c.id")
     fresh = bulk.frame_query(
         cursor,
         "SELECT c.id, c.currency, p.code, c.jurisdiction, c.frequency FROM portfolio_contract c "
         "JOIN portfolio_product p ON p.id = c.product_id "
         "JOIN ledger_ledgerbook b ON b.contract_id = c.id "
-        f"LEFT JOIN {STATE} s ON s.contract_id = c.id WHERE s.contract_id IS NULL {newer}",
-        params,
+        f"LEFT JOIN {STATE} s ON s.contract_id = c.id WHERE s.contract_id IS NULL {newer}{within}",
+        params + bounds,
         {
             "contract_id": pl.Int64,
             "currency": pl.Utf8,
@@ -208,7 +212,7 @@ def _state_init_slice(cursor: Any, vendor: str, as_of: date, fresh: pl.DataFrame
 
 
 def next_due_dates_refresh(
-    cursor: Any, vendor: str, as_of: date, after_version_id: int | None
+    cursor: Any, vendor: str, as_of: date, after_version_id: int | None, part: Part = WHOLE
 ) -> tuple[dict[str, int], int]:
     """Take the next due date again from the schedule of every account modified since the last close.
 
@@ -224,11 +228,12 @@ def next_due_dates_refresh(
     if after_version_id is None or high <= after_version_id:
         return {"rescheduled": 0}, high
     # Driven from the new versions (CROSS JOIN keeps SQLite from scanning the whole state instead).
+    within, bounds = part.where("v.contract_id")
     modified = bulk.frame_query(
         cursor,
         "SELECT DISTINCT s.contract_id, s.installments_due + 1 FROM portfolio_scheduleversion v "
-        f"CROSS JOIN {STATE} s WHERE s.contract_id = v.contract_id AND v.id > %s AND v.id <= %s",
-        [after_version_id, high],
+        f"CROSS JOIN {STATE} s WHERE s.contract_id = v.contract_id AND v.id > %s AND v.id <= %s{within}",
+        [after_version_id, high, *bounds],
         {"contract_id": pl.Int64, "n": pl.Int64},
     )
     if modified.is_empty():
@@ -248,7 +253,7 @@ def next_due_dates_refresh(
 
 
 def installments_fall_due(
-    cursor: Any, vendor: str, as_of: date, at: datetime
+    cursor: Any, vendor: str, as_of: date, at: datetime, part: Part = WHOLE
 ) -> tuple[dict[str, int], pl.DataFrame]:
     """Post every installment due on or before `as_of` that has not fallen due, oldest first.
 
@@ -263,6 +268,7 @@ def installments_fall_due(
     total = posted = frozen_entries = 0
     moratoria = breathing_space.moratoria_read(cursor, first_date=date.min, last_date=as_of)
     fallen = pl.DataFrame(schema=FALLEN_DUE_SCHEMA)
+    within, bounds = part.where("s.contract_id")
     while True:
         due = bulk.frame_query(
             cursor,
@@ -272,8 +278,8 @@ def installments_fall_due(
             f"FROM {STATE} s JOIN portfolio_contract c ON c.id = s.contract_id AND c.status = 'active' "
             "JOIN ledger_ledgerbook b ON b.contract_id = s.contract_id "
             "LEFT JOIN ledger_ledgeraccount a ON a.book_id = b.id AND a.code = %s "
-            "WHERE s.next_due_date <= %s",
-            [AccountCode.INTEREST_ACCRUED, as_of],
+            f"WHERE s.next_due_date <= %s{within}",
+            [AccountCode.INTEREST_ACCRUED, as_of, *bounds],
             {
                 "contract_id": pl.Int64,
                 "book_id": pl.Int64,
@@ -413,6 +419,7 @@ def arrears_refresh(
     after_entry_id: int,
     versions_seen: int | None = None,
     fallen: pl.DataFrame | None = None,
+    part: Part = WHOLE,
 ) -> tuple[dict[str, int], int]:
     """Work out again the arrears of every account whose book moved since `after_entry_id`.
 
@@ -424,23 +431,26 @@ def arrears_refresh(
 
     Returns the counts and the new watermark (the highest journal entry id seen).
     """
-    changed, high = ledger_batch.changed_books(after_entry_id=after_entry_id)
+    changed, high = ledger_batch.changed_books(
+        after_entry_id=after_entry_id, contracts_from=part.low, contracts_below=part.high
+    )
     if changed.height:
         # An entry that is neither an installment falling due nor a receipt allocated (a reversal,
         # an unwound receipt, a manual entry) can move the oldest unpaid installment back.
+        within, bounds = part.where("b.contract_id")
         unusual = bulk.frame_query(
             cursor,
             "SELECT DISTINCT b.contract_id FROM ledger_journalentry j "
             "JOIN ledger_ledgerbook b ON b.id = j.book_id WHERE j.id > %s AND j.id <= %s "
-            "AND j.reason_code NOT IN (%s, %s, %s, %s)",
-            [after_entry_id, high, *ROUTINE_REASONS],
+            f"AND j.reason_code NOT IN (%s, %s, %s, %s){within}",
+            [after_entry_id, high, *ROUTINE_REASONS, *bounds],
             {"contract_id": pl.Int64},
         )
     else:
         unusual = pl.DataFrame(schema={"contract_id": pl.Int64})
     if fallen is None:
         fallen = pl.DataFrame(schema=FALLEN_DUE_SCHEMA)
-    pending = _pending_read(cursor, vendor, changed, fallen)
+    pending = _pending_read(cursor, vendor, changed, fallen, part)
     if pending.is_empty():
         return {"refreshed": 0}, high
     pending = pending.with_columns(
@@ -574,7 +584,9 @@ def _oldest_dates(
     )
 
 
-def _pending_read(cursor: Any, vendor: str, changed: pl.DataFrame, fallen: pl.DataFrame) -> pl.DataFrame:
+def _pending_read(
+    cursor: Any, vendor: str, changed: pl.DataFrame, fallen: pl.DataFrame, part: Part
+) -> pl.DataFrame:
     """The state rows to work out again: those a step marked pending, and those of the books that
     moved or whose installments fell due tonight (read by key, not marked first: marking them wrote
     every such row once more), the latter as the installments left them."""
@@ -597,7 +609,8 @@ def _pending_read(cursor: Any, vendor: str, changed: pl.DataFrame, fallen: pl.Da
     }
     # Bare, as the partial index's condition is written: SQLite uses that index only for the same
     # expression, and scans every state row for "= TRUE".
-    marked = bulk.frame_query(cursor, columns + "WHERE s.refresh_pending", [], schema)
+    within, bounds = part.where("s.contract_id")
+    marked = bulk.frame_query(cursor, f"{columns}WHERE s.refresh_pending{within}", bounds, schema)
     keys = pl.concat([changed["contract_id"], fallen["contract_id"]]).unique()
     if keys.is_empty():
         return marked
@@ -624,7 +637,9 @@ def _pending_read(cursor: Any, vendor: str, changed: pl.DataFrame, fallen: pl.Da
     )
 
 
-def late_fees_assess(cursor: Any, vendor: str, as_of: date, at: datetime) -> dict[str, int]:
+def late_fees_assess(
+    cursor: Any, vendor: str, as_of: date, at: datetime, part: Part = WHOLE
+) -> dict[str, int]:
     """Charge each product's late fee on the installments still unpaid when their grace days end.
 
     The installment whose grace ends tonight fell due on as_of − grace. On a schedule whose period
@@ -637,6 +652,7 @@ def late_fees_assess(cursor: Any, vendor: str, as_of: date, at: datetime) -> dic
         return {"late_fees": 0}
     # One arm per product and frequency, each read from the partial index arrears_state_late (whose
     # condition the arm repeats word for word, as SQLite needs to use it).
+    within, bounds = part.where("s.contract_id")
     arm = (
         "SELECT s.contract_id, b.id, s.currency, s.product_code, s.installments_due, "
         "s.oldest_unpaid_installment, s.last_installment_minor, "
@@ -644,14 +660,14 @@ def late_fees_assess(cursor: Any, vendor: str, as_of: date, at: datetime) -> dic
         "JOIN portfolio_contract c ON c.id = s.contract_id AND c.status = 'active' "
         "JOIN ledger_ledgerbook b ON b.contract_id = s.contract_id "
         "WHERE s.arrears_minor > 0 AND s.product_code = %s AND s.frequency = %s "
-        "AND s.last_due_date >= %s AND s.last_due_date <= %s"
+        f"AND s.last_due_date >= %s AND s.last_due_date <= %s{within}"
     )
     params: list[Any] = []
     arms = 0
     for code, grace in products.select("product_code", "grace_days").iter_rows():
         target = as_of - timedelta(days=grace)
         for frequency, shortest in SHORTEST_PERIOD_DAYS.items():
-            params += [code, frequency, target, as_of if shortest <= grace else target]
+            params += [code, frequency, target, as_of if shortest <= grace else target, *bounds]
             arms += 1
     candidates = bulk.frame_query(
         cursor,
@@ -821,31 +837,34 @@ def _fee_fingerprints(fees: pl.DataFrame, as_of: date) -> pl.Series:
     return pl.Series("fingerprint", [hashlib.sha256(v.encode()).hexdigest() for v in text], dtype=pl.Utf8)
 
 
-def buckets_update(cursor: Any, vendor: str, as_of: date) -> dict[str, int]:
-    """Place every account that changed today, or crossed a bucket boundary today, in its bucket;
-    record each move as a transition, flag accounts in arrears for the collections strategies, and
-    write the day's aged-debt totals (see `_aged_debt_write`)."""
+def buckets_update(
+    cursor: Any, vendor: str, as_of: date, part: Part = WHOLE
+) -> tuple[dict[str, int], pl.DataFrame]:
+    """Place every account of `part` that changed today, or crossed a bucket boundary today, in its
+    bucket; record each move as a transition and flag accounts in arrears for the collections
+    strategies.
+
+    Returns the counts and how the rows written move the aged-debt totals (AGED_DEBT_SCHEMA), for
+    `aged_debt_write` once every part of the date is placed.
+    """
     schemes = reads.schemes_read(cursor)
     boundaries = sorted({b for _, text, _ in schemes for b in boundaries_parse(text)})
     crossing = [as_of - timedelta(days=b) for b in boundaries]
     marks = ", ".join(["%s"] * len(crossing))
-    where = f"(s.changed_date = %s OR s.oldest_unpaid_due_date IN ({marks}))"
-    params: list[Any] = [as_of, *crossing]
+    within_part, part_bounds = part.where("s.contract_id")
+    where = f"(s.changed_date = %s OR s.oldest_unpaid_due_date IN ({marks})){within_part}"
+    params: list[Any] = [as_of, *crossing, *part_bounds]
     transitions = flagged = 0
     moved: list[pl.DataFrame] = []
-    for within, bounds in _contract_ranges(cursor, where, params):
+    for within, bounds in _contract_ranges(cursor, where, params, part):
         placed = _buckets_place(cursor, vendor, as_of, schemes, where + within, params + bounds)
         transitions += placed["transitions"]
         flagged += placed["flagged"]
         moved.append(placed["moved"])
-    return {
-        "transitions": transitions,
-        "flagged": flagged,
-        "aged_debt_rows": _aged_debt_write(cursor, vendor, as_of, moved),
-    }
+    return {"transitions": transitions, "flagged": flagged}, _aged_debt_summed(moved)
 
 
-def _contract_ranges(cursor: Any, where: str, params: list[Any]) -> list[tuple[str, list[int]]]:
+def _contract_ranges(cursor: Any, where: str, params: list[Any], part: Part) -> list[tuple[str, list[int]]]:
     """The state rows matching `where`, as ranges of contract ids of about SLICE_ACCOUNTS rows each:
     the condition to add for each range and its parameters. Most nights are one range with no
     condition; a first close, which places every account, is several."""
@@ -853,7 +872,8 @@ def _contract_ranges(cursor: Any, where: str, params: list[Any]) -> list[tuple[s
     count = int(cursor.fetchone()[0])
     if count <= SLICE_ACCOUNTS:
         return [("", [])]
-    cursor.execute(f"SELECT MIN(contract_id), MAX(contract_id) FROM {STATE}")
+    within, bounds = part.where("s.contract_id")
+    cursor.execute(f"SELECT MIN(contract_id), MAX(contract_id) FROM {STATE} s WHERE 1 = 1{within}", bounds)
     low, high = (int(n) for n in cursor.fetchone())
     width = -(-(high - low + 1) * SLICE_ACCOUNTS // count)
     return [
@@ -1007,10 +1027,10 @@ def _aged_debt_summed(frames: list[pl.DataFrame]) -> pl.DataFrame:
     )
 
 
-def _aged_debt_write(cursor: Any, vendor: str, as_of: date, moved: list[pl.DataFrame]) -> int:
+def aged_debt_write(cursor: Any, vendor: str, as_of: date, moved: list[pl.DataFrame]) -> int:
     """Write the day's aged-debt totals (accounts, receivable and arrears per product, jurisdiction,
-    currency and bucket): the last close's, moved by the rows written tonight (`moved`, see
-    `_aged_debt_moved`). Every other row adds what it added then.
+    currency and bucket): the last close's, moved by the rows written tonight (`moved`, as
+    `buckets_update` gives them for each part). Every other row adds what it added then.
 
     The last close is the latest completed one before this date (a close never goes back: see
     `arrears.operations.cob_run`); before a first close the totals start from nothing.
