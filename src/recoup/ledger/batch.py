@@ -171,8 +171,9 @@ def fell_due_reason() -> str:
 def changed_books(
     *, after_entry_id: int, contracts_from: int | None = None, contracts_below: int | None = None
 ) -> tuple[pl.DataFrame, int]:
-    """Books with an entry after `after_entry_id`, of the contracts with ids in [contracts_from,
-    contracts_below) when given, and the highest entry id now in the journal."""
+    """Books with an entry after `after_entry_id` (book_id, contract_id, and the id of the book's
+    last entry), of the contracts with ids in [contracts_from, contracts_below) when given, and the
+    highest entry id now in the journal."""
     bounds = [("b.contract_id >= %s", contracts_from), ("b.contract_id < %s", contracts_below)]
     within = "".join(f" AND {condition}" for condition, bound in bounds if bound is not None)
     with connection.cursor() as cursor:
@@ -180,10 +181,11 @@ def changed_books(
         high = int(cursor.fetchone()[0])
         frame = bulk.frame_query(
             cursor,
-            "SELECT DISTINCT b.id, b.contract_id FROM ledger_journalentry j "  # noqa: S608 - constant bounds
-            f"JOIN ledger_ledgerbook b ON b.id = j.book_id WHERE j.id > %s AND j.id <= %s{within}",
+            "SELECT b.id, b.contract_id, MAX(j.id) FROM ledger_journalentry j "  # noqa: S608 - constant bounds
+            f"JOIN ledger_ledgerbook b ON b.id = j.book_id WHERE j.id > %s AND j.id <= %s{within} "
+            "GROUP BY b.id, b.contract_id",
             [after_entry_id, high, *(bound for _, bound in bounds if bound is not None)],
-            {"book_id": pl.Int64, "contract_id": pl.Int64},
+            {"book_id": pl.Int64, "contract_id": pl.Int64, "last_entry_id": pl.Int64},
         )
     return frame, high
 

@@ -27,7 +27,7 @@ from tests.integration.arrears.payments import payments_of
 pytestmark = pytest.mark.django_db(transaction=True)
 
 START = date(2025, 3, 20)
-DAYS = 16  # over a month end, when the daily-simple accounts accrue
+DAYS = 15  # over a month end, when the daily-simple accounts accrue
 # After the last returned payment: a reversal's key names the entry it reverses, and PostgreSQL does
 # not reuse the ids the failed part took.
 FAILING = START + timedelta(days=13)

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import polars as pl
+
 
 @dataclass(frozen=True)
 class Part:
@@ -48,3 +50,26 @@ def parts_split(low: int, high: int, count: int) -> list[Part]:
     starts = [low + width * index for index in range(1, count) if low + width * index <= high]
     bounds = [None, *starts, None]
     return [Part(bounds[index], bounds[index + 1]) for index in range(len(bounds) - 1)]
+
+
+# What each part of the last close saw: (low, high, the highest journal entry or schedule version id
+# it worked out), a part's own watermark. The date's is the lowest of them, so that the next night
+# reads from there; rows that the part holding their contract had seen already are then dropped
+# (`unseen`), so that no account is worked out again, and its row rewritten, for what it was not.
+Seen = tuple[tuple[int | None, int | None, int], ...]
+
+
+def unseen(frame: pl.DataFrame, seen: Seen, id_column: str) -> pl.DataFrame:
+    """The rows of `frame` (contract_id and `id_column`, the highest id of the contract's entries or
+    versions read) with something the part of the last close holding their contract had not seen."""
+    if not seen:
+        return frame
+    already = pl.lit(False)
+    for low, high, watermark in seen:
+        inside = pl.col(id_column) <= watermark
+        if low is not None:
+            inside &= pl.col("contract_id") >= low
+        if high is not None:
+            inside &= pl.col("contract_id") < high
+        already |= inside
+    return frame.filter(~already)

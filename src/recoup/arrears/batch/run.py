@@ -29,7 +29,7 @@ import polars as pl
 from django.db import connection, transaction
 
 from recoup.arrears.batch import accrual, steps
-from recoup.arrears.batch.parts import WHOLE, Part, parts_split
+from recoup.arrears.batch.parts import WHOLE, Part, Seen, parts_split
 from recoup.arrears.models import CobPart, CobRun, CobStatus
 from recoup.kernel import bulk
 
@@ -41,9 +41,11 @@ STEP_NAMES = (
     "late_fees_assess",
     "buckets_update",
 )
-# The highest of each part's, in a date closed in parts, are the lowest: the next night looks again
-# from the part that had seen least (an entry, version or book seen twice is worked out the same).
+# The highest ids a close saw; in a date closed in parts, the lowest of the parts' (the next night
+# reads from the part that had seen least), with each part's kept beside it (BY_PART; see
+# `parts.unseen`). A book seen twice by state_init is found to have its state already.
 WATERMARKS = ("books_watermark", "versions_watermark", "watermark")
+BY_PART = {"versions_watermark": "versions_watermarks_by_part", "watermark": "watermarks_by_part"}
 
 # Held on SQLite while the close runs: a night's reads and writes land at scattered places in
 # indexes of gigabytes, and SQLite's default page cache (2 MiB) would send almost every one of
@@ -242,6 +244,12 @@ def _parts_finish(
         moved = [pl.DataFrame(record.moved, schema=steps.AGED_DEBT_SCHEMA) for record in records]
         summary = _summaries_merged([record.summary for record in records])
         summary["state_init"]["parts"] = len(split)
+        for step in ("installments_fall_due", "arrears_refresh"):
+            for key, by_part in BY_PART.items():
+                if key in summary[step]:
+                    summary[step][by_part] = [
+                        [*split[record.part].as_list(), record.summary[step][key]] for record in records
+                    ]
         summary["buckets_update"]["aged_debt_rows"] = steps.aged_debt_write(
             cursor, connection.vendor, business_date, moved
         )
@@ -333,7 +341,7 @@ def _step(
         return steps.state_init(cursor, vendor, business_date, seen.books, part)
     if name == "installments_fall_due":
         rescheduled, versions_high = steps.next_due_dates_refresh(
-            cursor, vendor, business_date, seen.versions, part
+            cursor, vendor, business_date, seen.versions, part, seen.versions_by_part
         )
         fell_due, handed.fallen = steps.installments_fall_due(cursor, vendor, business_date, at, part)
         return {**rescheduled, **fell_due, "versions_watermark": versions_high}
@@ -341,7 +349,14 @@ def _step(
         return accrual.interest_accrue(cursor, vendor, business_date, at, handed.fallen, part)
     if name == "arrears_refresh":
         counts, high = steps.arrears_refresh(
-            cursor, vendor, business_date, seen.entries, seen.versions, handed.fallen, part
+            cursor,
+            vendor,
+            business_date,
+            seen.entries,
+            seen.versions,
+            handed.fallen,
+            part,
+            seen.entries_by_part,
         )
         handed.fallen = None
         return {**counts, "watermark": high}
@@ -365,11 +380,14 @@ class Handed:
 class Watermarks:
     """How far the last completed close looked: the highest journal entry, schedule version and
     ledger book id it saw. Before a first close no schedule version is new (None); `books` is None
-    then, and after a close recorded before books had a watermark."""
+    then, and after a close recorded before books had a watermark. For a close in parts, each part's
+    entry and version watermarks too (see `parts.unseen`)."""
 
     entries: int = 0
     versions: int | None = None
     books: int | None = None
+    entries_by_part: Seen = ()
+    versions_by_part: Seen = ()
 
 
 def _previous_watermarks(business_date: date) -> Watermarks:
@@ -383,8 +401,16 @@ def _previous_watermarks(business_date: date) -> Watermarks:
         return Watermarks()
     summary = previous.summary
     books = summary.get("state_init", {}).get("books_watermark")
+    refreshed = summary.get("arrears_refresh", {})
+    fell_due = summary.get("installments_fall_due", {})
     return Watermarks(
-        entries=int(summary.get("arrears_refresh", {}).get("watermark", 0)),
-        versions=int(summary.get("installments_fall_due", {}).get("versions_watermark", 0)),
+        entries=int(refreshed.get("watermark", 0)),
+        versions=int(fell_due.get("versions_watermark", 0)),
         books=None if books is None else int(books),
+        entries_by_part=tuple(
+            (low, high, int(seen)) for low, high, seen in refreshed.get(BY_PART["watermark"], [])
+        ),
+        versions_by_part=tuple(
+            (low, high, int(seen)) for low, high, seen in fell_due.get(BY_PART["versions_watermark"], [])
+        ),
     )

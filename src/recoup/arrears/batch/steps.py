@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 
 from recoup.arrears.batch import breathing_space, reads
-from recoup.arrears.batch.parts import WHOLE, Part
+from recoup.arrears.batch.parts import WHOLE, Part, Seen, unseen
 from recoup.arrears.buckets import CURRENT, boundaries_parse, buckets_from_boundaries
 from recoup.arrears.late_fees import LATE_FEE_REASON
 from recoup.arrears.schedule_columns import due_date_of, governing_versions, installment_split
@@ -212,14 +212,20 @@ def _state_init_slice(cursor: Any, vendor: str, as_of: date, fresh: pl.DataFrame
 
 
 def next_due_dates_refresh(
-    cursor: Any, vendor: str, as_of: date, after_version_id: int | None, part: Part = WHOLE
+    cursor: Any,
+    vendor: str,
+    as_of: date,
+    after_version_id: int | None,
+    part: Part = WHOLE,
+    seen: Seen = (),
 ) -> tuple[dict[str, int], int]:
     """Take the next due date again from the schedule of every account modified since the last close.
 
     A deferral or a due-date change moves installments not yet due; the state's next due date,
     worked out from the schedule as it then stood, would otherwise make the next installment fall
     due on its old date. `after_version_id` is the highest schedule version the last close saw
-    (None before a first close, whose state is built from the schedules as they stand).
+    (None before a first close, whose state is built from the schedules as they stand); `seen`, what
+    each part of it saw when it was closed in parts (see `parts.unseen`).
 
     Returns the counts and the new watermark (the highest schedule version id seen).
     """
@@ -231,11 +237,13 @@ def next_due_dates_refresh(
     within, bounds = part.where("v.contract_id")
     modified = bulk.frame_query(
         cursor,
-        "SELECT DISTINCT s.contract_id, s.installments_due + 1 FROM portfolio_scheduleversion v "
-        f"CROSS JOIN {STATE} s WHERE s.contract_id = v.contract_id AND v.id > %s AND v.id <= %s{within}",
+        "SELECT s.contract_id, s.installments_due + 1, MAX(v.id) FROM portfolio_scheduleversion v "
+        f"CROSS JOIN {STATE} s WHERE s.contract_id = v.contract_id AND v.id > %s AND v.id <= %s{within} "
+        "GROUP BY s.contract_id, s.installments_due",
         [after_version_id, high, *bounds],
-        {"contract_id": pl.Int64, "n": pl.Int64},
+        {"contract_id": pl.Int64, "n": pl.Int64, "last_version_id": pl.Int64},
     )
+    modified = unseen(modified, seen, "last_version_id").drop("last_version_id")
     if modified.is_empty():
         return {"rescheduled": 0}, high
     reads.ids_load(cursor, vendor, modified["contract_id"])
@@ -420,6 +428,7 @@ def arrears_refresh(
     versions_seen: int | None = None,
     fallen: pl.DataFrame | None = None,
     part: Part = WHOLE,
+    seen: Seen = (),
 ) -> tuple[dict[str, int], int]:
     """Work out again the arrears of every account whose book moved since `after_entry_id`.
 
@@ -427,25 +436,28 @@ def arrears_refresh(
     read from the schedules): an account with no version since keeps the due date it holds for an
     oldest unpaid installment that stays the same. `fallen` is the state the night's installments
     left and did not write (see installments_fall_due): its accounts are worked out again too, and
-    written with it.
+    written with it. `seen`: what each part of the last close saw, when it was closed in parts (an
+    account is not worked out again for entries its part had seen; see `parts.unseen`).
 
     Returns the counts and the new watermark (the highest journal entry id seen).
     """
     changed, high = ledger_batch.changed_books(
         after_entry_id=after_entry_id, contracts_from=part.low, contracts_below=part.high
     )
+    changed = unseen(changed, seen, "last_entry_id").drop("last_entry_id")
     if changed.height:
         # An entry that is neither an installment falling due nor a receipt allocated (a reversal,
         # an unwound receipt, a manual entry) can move the oldest unpaid installment back.
         within, bounds = part.where("b.contract_id")
         unusual = bulk.frame_query(
             cursor,
-            "SELECT DISTINCT b.contract_id FROM ledger_journalentry j "
+            "SELECT b.contract_id, MAX(j.id) FROM ledger_journalentry j "
             "JOIN ledger_ledgerbook b ON b.id = j.book_id WHERE j.id > %s AND j.id <= %s "
-            f"AND j.reason_code NOT IN (%s, %s, %s, %s){within}",
+            f"AND j.reason_code NOT IN (%s, %s, %s, %s){within} GROUP BY b.contract_id",
             [after_entry_id, high, *ROUTINE_REASONS, *bounds],
-            {"contract_id": pl.Int64},
+            {"contract_id": pl.Int64, "last_entry_id": pl.Int64},
         )
+        unusual = unseen(unusual, seen, "last_entry_id")
     else:
         unusual = pl.DataFrame(schema={"contract_id": pl.Int64})
     if fallen is None:
