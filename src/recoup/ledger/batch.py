@@ -230,7 +230,9 @@ def _balances_move(cursor: Any, vendor: str, opened_after: int) -> None:
     cursor.execute("CREATE TEMPORARY TABLE bulk_delta (account_id BIGINT PRIMARY KEY, delta BIGINT NOT NULL)")
     cursor.execute(
         "INSERT INTO bulk_delta (account_id, delta) SELECT account_id, SUM(amount_minor) FROM bulk_line "
-        "WHERE account_id <= %s GROUP BY account_id HAVING SUM(amount_minor) <> 0",
+        # In account order: the UPDATE below walks them in the order they were written, so that it
+        # reaches the accounts' index and pages in order too.
+        "WHERE account_id <= %s GROUP BY account_id HAVING SUM(amount_minor) <> 0 ORDER BY account_id",
         [opened_after],
     )
     if vendor == "postgresql":
