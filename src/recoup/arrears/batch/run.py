@@ -162,19 +162,22 @@ def _parts_close(
     (SQLite has one writer). A part that fails leaves the others to finish; its error is raised
     once they have."""
     done = set(CobPart.objects.filter(run=run).values_list("part", flat=True))
-    seen = _previous_watermarks(business_date)
-    shown = _PartsProgress(progress, business_date, len(split), done)
+    shared = _DateParts(
+        run,
+        business_date,
+        at,
+        _previous_watermarks(business_date),
+        _PartsProgress(progress, business_date, len(split), done),
+    )
     todo = [(index, part) for index, part in enumerate(split) if index not in done]
     if connection.vendor != "postgresql" or len(todo) == 1:
         for index, part in todo:
-            _part_close(run, index, part, business_date, at, seen, shown)
+            _part_close(shared, index, part)
         return
     failures: list[BaseException] = []
     threads = [
         threading.Thread(
-            target=_part_in_thread,
-            args=(run, index, part, business_date, at, seen, shown, failures),
-            name=f"cob-part-{index}",
+            target=_part_in_thread, args=(shared, index, part, failures), name=f"cob-part-{index}"
         )
         for index, part in todo
     ]
@@ -186,48 +189,35 @@ def _parts_close(
         raise failures[0]
 
 
-def _part_in_thread(
-    run: CobRun,
-    index: int,
-    part: Part,
-    business_date: date,
-    at: datetime,
-    seen: Watermarks,
-    shown: _PartsProgress,
-    failures: list[BaseException],
-) -> None:
+def _part_in_thread(shared: _DateParts, index: int, part: Part, failures: list[BaseException]) -> None:
     try:
         with connection.cursor() as cursor, close_settings(cursor):
-            _part_close(run, index, part, business_date, at, seen, shown)
+            _part_close(shared, index, part)
     except BaseException as failure:  # handed to the caller's thread, raised there
         failures.append(failure)
     finally:
         connection.close()  # the thread's own
 
 
-def _part_close(
-    run: CobRun,
-    index: int,
-    part: Part,
-    business_date: date,
-    at: datetime,
-    seen: Watermarks,
-    shown: _PartsProgress,
-) -> None:
+def _part_close(shared: _DateParts, index: int, part: Part) -> None:
     """Every step for one part, in one transaction that ends by recording the part."""
     vendor = connection.vendor
     handed = Handed()
     summary: dict[str, Any] = {}
     with transaction.atomic(), connection.cursor() as cursor:
         for step, name in enumerate(STEP_NAMES):
-            shown.at(index, step)
+            shared.shown.at(index, step)
             started = time.perf_counter()
-            counts = _step(name, cursor, vendor, business_date, at, seen, handed, part)
+            counts = _step(name, cursor, vendor, shared.business_date, shared.at, shared.seen, handed, part)
             summary[name] = {**counts, "seconds": round(time.perf_counter() - started, 3)}
         CobPart.objects.create(
-            run=run, part=index, finished_at=at, summary=summary, moved=pl.concat(handed.moved).to_dicts()
+            run=shared.run,
+            part=index,
+            finished_at=shared.at,
+            summary=summary,
+            moved=pl.concat(handed.moved).to_dicts(),
         )
-    shown.at(index, len(STEP_NAMES))
+    shared.shown.at(index, len(STEP_NAMES))
 
 
 def _parts_finish(
@@ -285,6 +275,17 @@ def _summaries_merged(summaries: list[dict[str, Any]]) -> dict[str, Any]:
                     counts[key] += value
         merged[name] = counts
     return merged
+
+
+@dataclass(frozen=True)
+class _DateParts:
+    """What the parts of one date's close share."""
+
+    run: CobRun
+    business_date: date
+    at: datetime
+    seen: Watermarks
+    shown: _PartsProgress
 
 
 class _PartsProgress:
