@@ -18,7 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.add_argument(
         "--parts",
-        type=int,
+        type=_parts,
         default=None,
         help="close each date in this many ranges of accounts, side by side on PostgreSQL "
         "(default: RECOUP_COB_PARTS, else 2 on PostgreSQL and 1 on SQLite)",
@@ -60,6 +60,16 @@ def run(args: argparse.Namespace) -> int:
     print_table(["date", "step", "result"], rows)
     print(f"closed {len(result.dates)} business date(s) up to {result.as_of} in {seconds} s")
     return 0
+
+
+def _parts(text: str) -> int:
+    try:
+        parts = int(text)
+    except ValueError:
+        parts = 0
+    if parts < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of parts, 1 or more")
+    return parts
 
 
 def _counts(counts: object) -> str:
