@@ -82,6 +82,16 @@ def sql_epoch_days(vendor: str, column: str) -> str:
     return f"({column} - DATE '1970-01-01')"
 
 
+def sql_id_range(column: str, low: int | None, high: int | None) -> tuple[str, list[int]]:
+    """The condition, to AND onto a WHERE clause, that keeps `column` in [low, high) (no bound on a
+    side given as None), and its parameters; nothing when neither is given."""
+    bounds = [(f"{column} >= %s", low), (f"{column} < %s", high)]
+    return (
+        "".join(f" AND {condition}" for condition, bound in bounds if bound is not None),
+        [bound for _, bound in bounds if bound is not None],
+    )
+
+
 def sql_indexed_by(vendor: str, index: str) -> str:
     """SQLite's INDEXED BY clause for a table reference (nothing on PostgreSQL, which plans on the
     table's statistics): for a read SQLite would otherwise drive from another of the table's

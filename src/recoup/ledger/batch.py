@@ -174,8 +174,7 @@ def changed_books(
     """Books with an entry after `after_entry_id` (book_id, contract_id, and the id of the book's
     last entry), of the contracts with ids in [contracts_from, contracts_below) when given, and the
     highest entry id now in the journal."""
-    bounds = [("b.contract_id >= %s", contracts_from), ("b.contract_id < %s", contracts_below)]
-    within = "".join(f" AND {condition}" for condition, bound in bounds if bound is not None)
+    within, bounds = bulk.sql_id_range("b.contract_id", contracts_from, contracts_below)
     with connection.cursor() as cursor:
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM ledger_journalentry")
         high = int(cursor.fetchone()[0])
@@ -184,7 +183,7 @@ def changed_books(
             "SELECT b.id, b.contract_id, MAX(j.id) FROM ledger_journalentry j "  # noqa: S608 - constant bounds
             f"JOIN ledger_ledgerbook b ON b.id = j.book_id WHERE j.id > %s AND j.id <= %s{within} "
             "GROUP BY b.id, b.contract_id",
-            [after_entry_id, high, *(bound for _, bound in bounds if bound is not None)],
+            [after_entry_id, high, *bounds],
             {"book_id": pl.Int64, "contract_id": pl.Int64, "last_entry_id": pl.Int64},
         )
     return frame, high

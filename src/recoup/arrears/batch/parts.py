@@ -11,9 +11,10 @@ its ledger book and accounts, its transitions).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import polars as pl
+
+from recoup.kernel import bulk
 
 
 @dataclass(frozen=True)
@@ -23,15 +24,10 @@ class Part:
     low: int | None = None
     high: int | None = None
 
-    def where(self, column: str) -> tuple[str, list[Any]]:
+    def where(self, column: str) -> tuple[str, list[int]]:
         """The condition (to AND onto a WHERE clause) that keeps `column`, a contract id, in the part,
         and its parameters; nothing for the whole book."""
-        sql, params = "", []
-        if self.low is not None:
-            sql, params = f" AND {column} >= %s", [self.low]
-        if self.high is not None:
-            sql, params = f"{sql} AND {column} < %s", [*params, self.high]
-        return sql, params
+        return bulk.sql_id_range(column, self.low, self.high)
 
     def as_list(self) -> list[int | None]:
         return [self.low, self.high]
