@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 
 from recoup.arrears.batch import breathing_space, reads
-from recoup.arrears.batch.parts import WHOLE, Part, Seen, unseen
+from recoup.arrears.batch.parts import WHOLE, Part, Seen, parts_split, unseen
 from recoup.arrears.buckets import CURRENT, boundaries_parse, buckets_from_boundaries
 from recoup.arrears.late_fees import LATE_FEE_REASON
 from recoup.arrears.schedule_columns import due_date_of, governing_versions, installment_split
@@ -868,7 +868,8 @@ def buckets_update(
     params: list[Any] = [as_of, *crossing, *part_bounds]
     transitions = flagged = 0
     moved: list[pl.DataFrame] = []
-    for within, bounds in _contract_ranges(cursor, where, params, part):
+    for piece in _contract_ranges(cursor, where, params):
+        within, bounds = piece.where("s.contract_id")
         placed = _buckets_place(cursor, vendor, as_of, schemes, where + within, params + bounds)
         transitions += placed["transitions"]
         flagged += placed["flagged"]
@@ -876,22 +877,17 @@ def buckets_update(
     return {"transitions": transitions, "flagged": flagged}, _aged_debt_summed(moved)
 
 
-def _contract_ranges(cursor: Any, where: str, params: list[Any], part: Part) -> list[tuple[str, list[int]]]:
-    """The state rows matching `where`, as ranges of contract ids of about SLICE_ACCOUNTS rows each:
-    the condition to add for each range and its parameters. Most nights are one range with no
-    condition; a first close, which places every account, is several."""
-    cursor.execute(f"SELECT COUNT(*) FROM {STATE} s WHERE {where}", params)
-    count = int(cursor.fetchone()[0])
+def _contract_ranges(cursor: Any, where: str, params: list[Any]) -> list[Part]:
+    """The state rows matching `where`, as ranges of contract ids of about SLICE_ACCOUNTS rows each
+    (see `parts.parts_split`). Most nights are one range, the whole book; a first close, which places
+    every account, is several."""
+    cursor.execute(
+        f"SELECT COUNT(*), MIN(contract_id), MAX(contract_id) FROM {STATE} s WHERE {where}", params
+    )
+    count, low, high = cursor.fetchone()
     if count <= SLICE_ACCOUNTS:
-        return [("", [])]
-    within, bounds = part.where("s.contract_id")
-    cursor.execute(f"SELECT MIN(contract_id), MAX(contract_id) FROM {STATE} s WHERE 1 = 1{within}", bounds)
-    low, high = (int(n) for n in cursor.fetchone())
-    width = -(-(high - low + 1) * SLICE_ACCOUNTS // count)
-    return [
-        (" AND s.contract_id >= %s AND s.contract_id < %s", [start, start + width])
-        for start in range(low, high + 1, width)
-    ]
+        return [WHOLE]
+    return parts_split(int(low), int(high), -(-int(count) // SLICE_ACCOUNTS))
 
 
 def _buckets_place(
