@@ -45,7 +45,11 @@ STEP_NAMES = (
 # reads from the part that had seen least), with each part's kept beside it (BY_PART; see
 # `parts.unseen`). A book seen twice by state_init is found to have its state already.
 WATERMARKS = ("books_watermark", "versions_watermark", "watermark")
-BY_PART = {"versions_watermark": "versions_watermarks_by_part", "watermark": "watermarks_by_part"}
+# Step: (its watermark, the key of each part's).
+BY_PART = {
+    "installments_fall_due": ("versions_watermark", "versions_watermarks_by_part"),
+    "arrears_refresh": ("watermark", "watermarks_by_part"),
+}
 
 # Held on SQLite while the close runs: a night's reads and writes land at scattered places in
 # indexes of gigabytes, and SQLite's default page cache (2 MiB) would send almost every one of
@@ -234,12 +238,10 @@ def _parts_finish(
         moved = [pl.DataFrame(record.moved, schema=steps.AGED_DEBT_SCHEMA) for record in records]
         summary = _summaries_merged([record.summary for record in records])
         summary["state_init"]["parts"] = len(split)
-        for step in ("installments_fall_due", "arrears_refresh"):
-            for key, by_part in BY_PART.items():
-                if key in summary[step]:
-                    summary[step][by_part] = [
-                        [*split[record.part].as_list(), record.summary[step][key]] for record in records
-                    ]
+        for step, (key, by_part) in BY_PART.items():
+            summary[step][by_part] = [
+                [*split[record.part].as_list(), record.summary[step][key]] for record in records
+            ]
         summary["buckets_update"]["aged_debt_rows"] = steps.aged_debt_write(
             cursor, connection.vendor, business_date, moved
         )
@@ -402,16 +404,14 @@ def _previous_watermarks(business_date: date) -> Watermarks:
         return Watermarks()
     summary = previous.summary
     books = summary.get("state_init", {}).get("books_watermark")
-    refreshed = summary.get("arrears_refresh", {})
-    fell_due = summary.get("installments_fall_due", {})
+    by_part = {
+        step: tuple((low, high, int(seen)) for low, high, seen in summary.get(step, {}).get(key, []))
+        for step, (_, key) in BY_PART.items()
+    }
     return Watermarks(
-        entries=int(refreshed.get("watermark", 0)),
-        versions=int(fell_due.get("versions_watermark", 0)),
+        entries=int(summary.get("arrears_refresh", {}).get("watermark", 0)),
+        versions=int(summary.get("installments_fall_due", {}).get("versions_watermark", 0)),
         books=None if books is None else int(books),
-        entries_by_part=tuple(
-            (low, high, int(seen)) for low, high, seen in refreshed.get(BY_PART["watermark"], [])
-        ),
-        versions_by_part=tuple(
-            (low, high, int(seen)) for low, high, seen in fell_due.get(BY_PART["versions_watermark"], [])
-        ),
+        entries_by_part=by_part["arrears_refresh"],
+        versions_by_part=by_part["installments_fall_due"],
     )
