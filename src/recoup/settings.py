@@ -8,6 +8,21 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+
+def _whole_number(name: str, default: int) -> int:
+    """The environment variable `name` as a whole number of at least 0, `default` when unset.
+
+    Raises ImproperlyConfigured, naming the variable.
+    """
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdecimal():
+        raise ImproperlyConfigured(f"{name} must be a whole number of 0 or more, not {text!r}")
+    return int(text)
+
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = Path(os.environ.get("RECOUP_HOME", Path.cwd()))
@@ -77,7 +92,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'recoup.sqlite3'}",
-        conn_max_age=int(os.environ.get("RECOUP_CONN_MAX_AGE", "0")),
+        conn_max_age=_whole_number("RECOUP_CONN_MAX_AGE", 0),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -144,7 +159,7 @@ STORAGES = {
 
 # How many ranges of contracts `recoup cob` closes each date in, side by side (0: 2 on PostgreSQL,
 # 1 on SQLite; see recoup.arrears.batch.parts).
-RECOUP_COB_PARTS = int(os.environ.get("RECOUP_COB_PARTS", "0"))
+RECOUP_COB_PARTS = _whole_number("RECOUP_COB_PARTS", 0)
 
 # Escalations: the in-app inbox always; email too when RECOUP_ESCALATION_EMAILS=1, through the
 # configured backend (SMTP at RECOUP_EMAIL_HOST, or whatever RECOUP_EMAIL_BACKEND names).
@@ -154,7 +169,7 @@ RECOUP_ESCALATION_LARGE_BALANCE = {"USD": 1_000_000, "GBP": 1_000_000}
 DEFAULT_FROM_EMAIL = os.environ.get("RECOUP_FROM_EMAIL") or "Recoup <recoup@localhost>"
 EMAIL_BACKEND = os.environ.get("RECOUP_EMAIL_BACKEND") or "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = os.environ.get("RECOUP_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("RECOUP_EMAIL_PORT", "25"))
+EMAIL_PORT = _whole_number("RECOUP_EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("RECOUP_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("RECOUP_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("RECOUP_EMAIL_TLS", "0") in {"1", "true", "yes"}
