@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +16,7 @@ from django.db import connection
 from recoup.arrears.batch.run import Progress, close_settings, date_close, date_compact
 from recoup.arrears.errors import CatchUpTooLong, CloseGoesBack
 from recoup.arrears.models import CobRun, CobStatus
+from recoup.kernel.beside import Beside
 
 MAX_CATCH_UP_DAYS = 366
 # How many ranges of contracts a date is closed in, side by side, when the setting RECOUP_COB_PARTS
@@ -124,32 +125,26 @@ def checkpoint_beside() -> Iterator[Callable[[bool], None]]:
         cursor.execute("PRAGMA wal_autocheckpoint")
         before = int(cursor.fetchone()[0])
         cursor.execute("PRAGMA wal_autocheckpoint=0")
-    failures: list[BaseException] = []
-    threads: list[threading.Thread] = []
+    besides: list[Beside[None]] = []
 
     def checkpoint(more_dates: bool) -> None:
         if more_dates:
-            _checkpoint(path, failures)
+            _checkpoint(path)
             return
-        thread = threading.Thread(target=_checkpoint, args=(path, failures), name="checkpoint")
-        thread.start()
-        threads.append(thread)
+        besides.append(Beside(partial(_checkpoint, path), name="checkpoint"))
 
     try:
         yield checkpoint
     finally:
-        for thread in threads:
-            thread.join()
+        waited = [beside.waited() for beside in besides]
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA wal_autocheckpoint={before}")
-    if failures:
-        raise failures[0]
+    failure = next((failure for failure in waited if failure is not None), None)
+    if failure is not None:
+        raise failure
 
 
-def _checkpoint(path: str, failures: list[BaseException]) -> None:
-    try:
-        # PASSIVE: copies what no reader still needs, and never waits for the writer beside it.
-        with closing(sqlite3.connect(path)) as database:
-            database.execute("PRAGMA wal_checkpoint(PASSIVE)")
-    except BaseException as failure:  # handed to the caller's thread, raised there
-        failures.append(failure)
+def _checkpoint(path: str) -> None:
+    # PASSIVE: copies what no reader still needs, and never waits for the writer beside it.
+    with closing(sqlite3.connect(path)) as database:
+        database.execute("PRAGMA wal_checkpoint(PASSIVE)")

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 import polars as pl
@@ -32,6 +33,7 @@ from recoup.arrears.batch import accrual, steps
 from recoup.arrears.batch.parts import WHOLE, Part, Seen, parts_split
 from recoup.arrears.models import CobPart, CobRun, CobStatus
 from recoup.kernel import bulk
+from recoup.kernel.beside import Beside, all_waited
 
 STEP_NAMES = (
     "state_init",
@@ -178,29 +180,17 @@ def _parts_close(
         for index, part in todo:
             _part_close(shared, index, part)
         return
-    failures: list[BaseException] = []
-    threads = [
-        threading.Thread(
-            target=_part_in_thread, args=(shared, index, part, failures), name=f"cob-part-{index}"
+    all_waited(
+        Beside(
+            partial(_part_in_thread, shared, index, part), name=f"cob-part-{index}", ended=connection.close
         )
         for index, part in todo
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if failures:
-        raise failures[0]
+    )
 
 
-def _part_in_thread(shared: _DateParts, index: int, part: Part, failures: list[BaseException]) -> None:
-    try:
-        with connection.cursor() as cursor, close_settings(cursor):
-            _part_close(shared, index, part)
-    except BaseException as failure:  # handed to the caller's thread, raised there
-        failures.append(failure)
-    finally:
-        connection.close()  # the thread's own
+def _part_in_thread(shared: _DateParts, index: int, part: Part) -> None:
+    with connection.cursor() as cursor, close_settings(cursor):
+        _part_close(shared, index, part)
 
 
 def _part_close(shared: _DateParts, index: int, part: Part) -> None:
