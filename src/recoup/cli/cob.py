@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from recoup.arrears.operations import checkpoint_beside, cob_run
     from recoup.collections.close import collections_after_close
     from recoup.comms.notices.operations import notices_record
-    from recoup.kernel.beside import Beside
+    from recoup.threads import beside
 
     started = time.perf_counter()
     progress = _bar if sys.stderr.isatty() and not args.json else None
@@ -48,8 +48,8 @@ def run(args: argparse.Namespace) -> int:
         # The notices need nothing the collections work writes, nor it theirs: on PostgreSQL they are
         # recorded beside it, on a connection of their own (SQLite has one writer, and its
         # checkpoint already runs beside the collections work).
-        beside = connection.vendor == "postgresql" and not connection.in_atomic_block
-        notices = Beside(notices_timed, name="notices", ended=connection.close) if beside else None
+        alongside = connection.vendor == "postgresql" and not connection.in_atomic_block
+        notices = beside(notices_timed, name="notices") if alongside else None
         try:
             collections = collections_after_close(as_of=args.as_of, dates=result.dates, at=at)
         finally:

@@ -33,7 +33,8 @@ from recoup.arrears.batch import accrual, steps
 from recoup.arrears.batch.parts import WHOLE, Part, Seen, parts_split
 from recoup.arrears.models import CobPart, CobRun, CobStatus
 from recoup.kernel import bulk
-from recoup.kernel.beside import Beside, all_waited
+from recoup.kernel.beside import all_waited
+from recoup.threads import beside
 
 STEP_NAMES = (
     "state_init",
@@ -181,9 +182,7 @@ def _parts_close(
             _part_close(shared, index, part)
         return
     all_waited(
-        Beside(
-            partial(_part_in_thread, shared, index, part), name=f"cob-part-{index}", ended=connection.close
-        )
+        beside(partial(_part_in_thread, shared, index, part), name=f"cob-part-{index}")
         for index, part in todo
     )
 
