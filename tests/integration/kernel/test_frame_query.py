@@ -46,3 +46,34 @@ def test_dates_arrive_as_dates() -> None:
         frame = bulk.frame_query(cursor, f"SELECT {days}", [date(2024, 2, 29)], {"day": pl.Date})
 
     assert frame["day"].to_list() == [date(2024, 2, 29)]
+
+
+# Texts that CSV must quote (a comma, a quote, line breaks), an empty text beside a NULL, booleans.
+AWKWARD = (
+    "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < %s) "
+    "SELECT x, CASE x %% 5 WHEN 0 THEN NULL WHEN 1 THEN '' WHEN 2 THEN 'a, \"b\"' "
+    "WHEN 3 THEN 'line one' || CHAR_OR_CHR(10) || 'line \"two\"' || CHAR_OR_CHR(13) || CHAR_OR_CHR(10) "
+    "ELSE 'plain' END, CASE WHEN x %% 7 = 0 THEN NULL ELSE x %% 2 = 0 END FROM n"
+)
+AWKWARD_SCHEMA = {"x": pl.Int64, "text": pl.Utf8, "even": pl.Boolean}
+
+
+def awkward_expected(x: int) -> tuple[int, str | None, bool | None]:
+    texts = {0: None, 1: "", 2: 'a, "b"', 3: 'line one\nline "two"\r\n', 4: "plain"}
+    return x, texts[x % 5], None if x % 7 == 0 else x % 2 == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("chunk_bytes", [bulk.COPY_CHUNK_BYTES, 64, 1])
+def test_texts_nulls_and_booleans_arrive_as_written(
+    monkeypatch: pytest.MonkeyPatch, chunk_bytes: int
+) -> None:
+    """On PostgreSQL, in chunks of CSV cut only between whole rows, however small the chunk."""
+    monkeypatch.setattr(bulk, "COPY_CHUNK_BYTES", chunk_bytes)
+    rows = 300
+    sql = AWKWARD.replace("CHAR_OR_CHR", "CHR" if connection.vendor == "postgresql" else "CHAR")
+    with connection.cursor() as cursor:
+        frame = bulk.frame_query(cursor, sql, [rows], AWKWARD_SCHEMA)
+
+    assert frame.schema == pl.Schema(AWKWARD_SCHEMA)
+    assert frame.rows() == [awkward_expected(x) for x in range(1, rows + 1)]
