@@ -102,21 +102,21 @@ def sql_indexed_by(vendor: str, index: str) -> str:
 
 
 def frame_query(cursor: Any, sql: str, params: Sequence[Any], schema: Mapping[str, Any]) -> pl.DataFrame:
-    """Run a query and return its rows as a frame; columns typed pl.Date arrive as epoch days.
+    """Run a query and return its rows as a frame; a column typed pl.Date may come from the query as
+    epoch days (see sql_epoch_days) or as a date.
 
     On PostgreSQL the rows come as CSV through COPY and Polars parses them (see `_frame_copied`).
     Elsewhere they come a batch at a time, so that a read of millions of them (a first close reads
     every account) holds one batch as Python tuples at once rather than all of them.
     """
-    read_schema = {name: (pl.Int64 if kind == pl.Date else kind) for name, kind in schema.items()}
     if callable(getattr(cursor, "copy", None)):
-        frame = _frame_copied(cursor, sql, params, read_schema)
-    else:
-        cursor.execute(sql, list(params))
-        parts = []
-        while rows := cursor.fetchmany(FETCH_ROWS):
-            parts.append(pl.DataFrame(rows, schema=read_schema, orient="row"))
-        frame = pl.concat(parts) if parts else pl.DataFrame(schema=read_schema)
+        return _frame_copied(cursor, sql, params, schema)
+    read_schema = {name: (pl.Int64 if kind == pl.Date else kind) for name, kind in schema.items()}
+    cursor.execute(sql, list(params))
+    parts = []
+    while rows := cursor.fetchmany(FETCH_ROWS):
+        parts.append(pl.DataFrame(rows, schema=read_schema, orient="row"))
+    frame = pl.concat(parts) if parts else pl.DataFrame(schema=read_schema)
     dates = [name for name, kind in schema.items() if kind == pl.Date]
     if dates:
         frame = frame.with_columns(pl.col(name).cast(pl.Int32).cast(pl.Date) for name in dates)
@@ -131,10 +131,11 @@ def _frame_copied(cursor: Any, sql: str, params: Sequence[Any], schema: Mapping[
 
     The CSV is parsed a chunk of whole rows at a time (COPY_CHUNK_BYTES), so that a read of
     millions of rows holds one chunk of text at once. PostgreSQL writes NULL as an empty field and
-    an empty text as "", which Polars tells apart the same way; booleans come as t and f.
+    an empty text as "", which Polars tells apart the same way; booleans come as t and f, and dates
+    as YYYY-MM-DD (or as whole numbers, epoch days).
     """
-    booleans = [name for name, kind in schema.items() if kind == pl.Boolean]
-    text_schema = {name: (pl.Utf8 if kind == pl.Boolean else kind) for name, kind in schema.items()}
+    as_text = {name for name, kind in schema.items() if kind in (pl.Boolean, pl.Date)}
+    text_schema = {name: (pl.Utf8 if name in as_text else kind) for name, kind in schema.items()}
     parts = []
     pending = bytearray()
     with cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", list(params)) as copy:
@@ -145,11 +146,21 @@ def _frame_copied(cursor: Any, sql: str, params: Sequence[Any], schema: Mapping[
                 del pending[:cut]
     if pending or not parts:
         parts.append(pl.read_csv(bytes(pending), has_header=False, schema=text_schema))
-    frame = pl.concat(parts) if len(parts) > 1 else parts[0]
-    if booleans:
-        frame = frame.with_columns(
-            pl.col(name).replace_strict({"t": True, "f": False}, return_dtype=pl.Boolean) for name in booleans
+    text = pl.concat(parts) if len(parts) > 1 else parts[0]
+    frame = text.with_columns(
+        pl.col(name).replace_strict({"t": True, "f": False}, return_dtype=pl.Boolean)
+        if kind == pl.Boolean
+        else pl.coalesce(
+            pl.col(name).str.to_date("%Y-%m-%d", strict=False),
+            pl.col(name).cast(pl.Int32, strict=False).cast(pl.Date),
         )
+        for name, kind in schema.items()
+        if name in as_text
+    )
+    for name in as_text:
+        lost = frame[name].is_null() & text[name].is_not_null()
+        if lost.any():
+            raise ValueError(f"column {name} holds {text[name].filter(lost)[0]!r}, which is not a date")
     return frame
 
 

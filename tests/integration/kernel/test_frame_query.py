@@ -77,3 +77,19 @@ def test_texts_nulls_and_booleans_arrive_as_written(
 
     assert frame.schema == pl.Schema(AWKWARD_SCHEMA)
     assert frame.rows() == [awkward_expected(x) for x in range(1, rows + 1)]
+
+
+@pytest.mark.django_db
+def test_a_date_column_read_as_it_is_arrives_as_dates() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE frame_dates (x BIGINT, d DATE)")
+        cursor.execute(
+            "INSERT INTO frame_dates VALUES (1, %s), (2, NULL), (3, %s)",
+            [date(1969, 12, 31), date(2024, 2, 29)],
+        )
+        frame = bulk.frame_query(
+            cursor, "SELECT x, d FROM frame_dates ORDER BY x", [], {"x": pl.Int64, "d": pl.Date}
+        )
+        cursor.execute("DROP TABLE frame_dates")
+
+    assert frame.rows() == [(1, date(1969, 12, 31)), (2, None), (3, date(2024, 2, 29))]
