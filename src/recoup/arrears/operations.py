@@ -16,7 +16,7 @@ from django.db import connection
 from recoup.arrears.batch.run import Progress, close_settings, date_close, date_compact
 from recoup.arrears.errors import CatchUpTooLong, CloseGoesBack
 from recoup.arrears.models import CobRun, CobStatus
-from recoup.kernel.beside import Beside
+from recoup.kernel.beside import Beside, first_failure
 
 MAX_CATCH_UP_DAYS = 366
 # How many ranges of contracts a date is closed in, side by side, when the setting RECOUP_COB_PARTS
@@ -136,10 +136,9 @@ def checkpoint_beside() -> Iterator[Callable[[bool], None]]:
     try:
         yield checkpoint
     finally:
-        waited = [beside.waited() for beside in besides]
+        failure = first_failure(besides)
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA wal_autocheckpoint={before}")
-    failure = next((failure for failure in waited if failure is not None), None)
     if failure is not None:
         raise failure
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -49,9 +49,15 @@ class Beside(Generic[T]):
         return self._value  # type: ignore[return-value]  # set, as the work did not raise
 
 
-def all_waited(besides: Iterable[Beside[object]]) -> None:
+def first_failure(besides: Iterable[Beside[Any]]) -> BaseException | None:
+    """Wait for every one of `besides` to end; the first failure among them, if any."""
+    failures = [failure for beside in list(besides) if (failure := beside.waited()) is not None]
+    return failures[0] if failures else None
+
+
+def all_waited(besides: Iterable[Beside[Any]]) -> None:
     """Wait for every one of `besides` to end, then raise the first failure among them, if any: one
     that fails leaves the others to finish."""
-    failures = [failure for beside in list(besides) if (failure := beside.waited()) is not None]
-    if failures:
-        raise failures[0]
+    failure = first_failure(besides)
+    if failure is not None:
+        raise failure
