@@ -373,9 +373,7 @@ def fallen_due_write(cursor: Any, vendor: str, as_of: date, fallen: pl.DataFrame
         vendor,
         STATE,
         "contract_id",
-        fallen.select(list(FALLEN_DUE_SCHEMA)).with_columns(
-            refresh_pending=pl.lit(True), changed_date=pl.lit(as_of)
-        ),
+        fallen.drop(list(FALLEN_READ)).with_columns(refresh_pending=pl.lit(True), changed_date=pl.lit(as_of)),
     )
 
 
@@ -536,7 +534,7 @@ def _arrears_refresh_slice(
         STATE,
         "contract_id",
         worked_out.join(
-            fallen.select(list(FALLEN_DUE_SCHEMA)).drop("oldest_unpaid_installment"),
+            fallen.drop(*FALLEN_READ, "oldest_unpaid_installment"),
             on="contract_id",
             how="inner",
         ),
