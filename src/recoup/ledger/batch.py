@@ -89,11 +89,14 @@ def entries_post_bulk(*, entries: pl.DataFrame, postings: pl.DataFrame, at: date
             # SQLite reads the lines in turn and finds each one's entry; PostgreSQL may go the
             # other way round.
             cursor.execute("CREATE INDEX bulk_posting_seq ON bulk_posting (seq)")
-            # The same row locks the per-account operations take, so their writers queue behind us.
-            cursor.execute(
-                "SELECT b.id FROM ledger_ledgerbook b WHERE b.id IN (SELECT book_id FROM bulk_entry) "
-                "ORDER BY b.id FOR UPDATE"
-            )
+            # The same row locks the per-account operations take, so their writers queue behind us;
+            # each book found by its key (merged with the batch, the planner walked the books' key
+            # index from the first book to the batch's last).
+            with bulk.batch_driven(cursor, vendor):
+                cursor.execute(
+                    "SELECT b.id FROM ledger_ledgerbook b WHERE b.id IN (SELECT book_id FROM bulk_entry) "
+                    "ORDER BY b.id FOR UPDATE"
+                )
         _currencies_check(cursor)
         skipped = _existing_drop(cursor)
         _entries_insert(cursor, vendor, columns, at)
