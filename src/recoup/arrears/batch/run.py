@@ -2,8 +2,9 @@
 
 The date is one transaction, each step a savepoint within it: a run killed part-way leaves the date
 as it was, and the next run closes it whole. Steps hand on what a later step writes with its own
-changes to the same rows (the state the installments leave, written by the arrears refresh), so
-that a night writes each of those rows once; they could not be handed on across a commit. A date
+changes to the same rows (the state the installments leave and the arrears the refresh works out,
+written with each account's bucket by the buckets step), so that a night writes each of those rows
+once; they could not be handed on across a commit. A date
 whose run committed some steps (as earlier versions did, step by step) is finished from the steps
 it had not done.
 
@@ -340,7 +341,7 @@ def _step(
     if name == "interest_accrue":
         return accrual.interest_accrue(cursor, vendor, business_date, at, handed.fallen, part)
     if name == "arrears_refresh":
-        counts, high = steps.arrears_refresh(
+        counts, high, handed.refreshed = steps.arrears_refresh(
             cursor,
             vendor,
             business_date,
@@ -350,11 +351,16 @@ def _step(
             part,
             seen.entries_by_part,
         )
-        handed.fallen = None
+        if handed.refreshed is None:  # written with the state the installments left
+            handed.fallen = None
         return {**counts, "watermark": high}
     if name == "late_fees_assess":
-        return steps.late_fees_assess(cursor, vendor, business_date, at, part)
-    counts, moved = steps.buckets_update(cursor, vendor, business_date, part)
+        counts, handed.refreshed = steps.late_fees_assess(
+            cursor, vendor, business_date, at, part, handed.refreshed
+        )
+        return counts
+    counts, moved = steps.buckets_update(cursor, vendor, business_date, part, handed.refreshed, handed.fallen)
+    handed.refreshed = handed.fallen = None
     handed.moved.append(moved)
     return counts
 
@@ -364,6 +370,8 @@ class Handed:
     """What a step leaves for a later one of the same date to write (see the module's docstring)."""
 
     fallen: pl.DataFrame | None = None  # the state the installments left (steps.installments_fall_due)
+    # The arrears worked out, with the fees charged since (steps.arrears_refresh, late_fees_assess).
+    refreshed: pl.DataFrame | None = None
     # How the rows the buckets step wrote move the aged-debt totals (steps.buckets_update).
     moved: list[pl.DataFrame] = field(default_factory=list)
 

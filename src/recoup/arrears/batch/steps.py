@@ -40,6 +40,30 @@ NOT_STARTED = ""  # the bucket of a state row not yet placed: its first placing 
 # The fewest days between two installments of each frequency, to tell which schedules can have had
 # later installments fall due within a product's grace days.
 SHORTEST_PERIOD_DAYS = {"weekly": 7, "biweekly": 14, "monthly": 28}
+# What the late fees and the buckets need of an account's state beyond its arrears, read with the
+# account wherever the night first reads it (the installments due, the arrears refresh) and handed
+# on, so that a night writes the state of the accounts it works out once (see buckets_update).
+HELD = {
+    "currency": pl.Utf8,
+    "product_code": pl.Utf8,
+    "jurisdiction": pl.Utf8,
+    "frequency": pl.Utf8,
+    "bucket": pl.Utf8,
+    "collections_flag": pl.Boolean,
+    "bucket_since_date": pl.Date,
+    "flagged_date": pl.Date,
+    "aged_bucket": pl.Utf8,
+    "aged_balance_minor": pl.Int64,
+    "aged_arrears_minor": pl.Int64,
+}
+
+
+def _held_sql(vendor: str) -> str:
+    """The HELD columns of the state row `s`, in order, dates as epoch days (see frame_query)."""
+    return ", ".join(
+        bulk.sql_epoch_days(vendor, f"s.{name}") if kind == pl.Date else f"s.{name}"
+        for name, kind in HELD.items()
+    )
 
 
 def state_init(
@@ -58,6 +82,8 @@ def state_init(
     cursor.execute("SELECT COALESCE(MAX(id), 0) FROM ledger_ledgerbook")
     high = int(cursor.fetchone()[0])
     counts = {"initialised": 0, "books_watermark": high}
+    # About the number of books (ids are issued in order), unless counted.
+    books = high
     if books_seen is not None:
         if high <= books_seen:
             return counts
@@ -94,8 +120,7 @@ def state_init(
     for offset in range(0, fresh.height, SLICE_ACCOUNTS):
         _state_init_slice(cursor, vendor, as_of, fresh.slice(offset, SLICE_ACCOUNTS))
     counts["initialised"] = fresh.height
-    # (Book ids are issued in order: the highest is about the number of books.)
-    if vendor == "postgresql" and fresh.height * 10 >= high:
+    if vendor == "postgresql" and fresh.height * 10 >= books:
         # So that the steps after it plan with the rows just written rather than wait for
         # autovacuum: a first close (or a large new portfolio) fills the state at once. A night
         # with the day's few new contracts leaves the statistics to autovacuum.
@@ -286,10 +311,11 @@ def installments_fall_due(
     while True:
         due = bulk.frame_query(
             cursor,
-            "SELECT s.contract_id, b.id, s.currency, s.installments_due + 1, s.schedule_balance_minor, "
+            "SELECT s.contract_id, b.id, s.installments_due + 1, s.schedule_balance_minor, "
             "s.carried_interest_minor, s.due_to_date_minor, s.oldest_unpaid_installment, "
-            f"COALESCE(a.balance_minor, 0), {bulk.sql_epoch_days(vendor, 's.oldest_unpaid_due_date')} "
-            f"FROM {STATE} s JOIN portfolio_contract c ON c.id = s.contract_id AND c.status = 'active' "
+            f"COALESCE(a.balance_minor, 0), {bulk.sql_epoch_days(vendor, 's.oldest_unpaid_due_date')}, "
+            f"{_held_sql(vendor)} FROM {STATE} s "
+            "JOIN portfolio_contract c ON c.id = s.contract_id AND c.status = 'active' "
             "JOIN ledger_ledgerbook b ON b.contract_id = s.contract_id "
             "LEFT JOIN ledger_ledgeraccount a ON a.book_id = b.id AND a.code = %s "
             f"WHERE s.next_due_date <= %s{within}",
@@ -297,7 +323,6 @@ def installments_fall_due(
             {
                 "contract_id": pl.Int64,
                 "book_id": pl.Int64,
-                "currency": pl.Utf8,
                 "n": pl.Int64,
                 "balance": pl.Int64,
                 "carried": pl.Int64,
@@ -305,6 +330,7 @@ def installments_fall_due(
                 "oldest": pl.Int64,
                 "accrued": pl.Int64,
                 "held_oldest_date": pl.Date,
+                **HELD,
             },
         )
         if due.is_empty():
@@ -327,6 +353,7 @@ def installments_fall_due(
             nexts.select("contract_id", next_due_date="due_date"), on="contract_id", how="left"
         ).select(
             "contract_id",
+            *FALLEN_READ,
             installments_due=pl.col("n"),
             schedule_balance_minor=pl.col("balance_after"),
             carried_interest_minor=pl.col("carried_after"),
@@ -335,8 +362,6 @@ def installments_fall_due(
             due_to_date_minor=pl.col("due_to_date") + pl.col("payment"),
             next_due_date=pl.col("next_due_date"),
             oldest_unpaid_installment=pl.coalesce("oldest", "n"),
-            book_id=pl.col("book_id"),
-            held_oldest_date=pl.col("held_oldest_date"),
         )
         total += split.height
         # Only the accounts of this round can have another installment due (the read took every
@@ -367,7 +392,7 @@ FALLEN_DUE_SCHEMA = {
 }
 # What the installments read of the accounts and did not change, handed on with the state they left
 # (not written: see fallen_due_write) so that arrears_refresh need not read those accounts again.
-FALLEN_READ = {"book_id": pl.Int64, "held_oldest_date": pl.Date}
+FALLEN_READ = {"book_id": pl.Int64, "held_oldest_date": pl.Date, **HELD}
 FALLEN_SCHEMA = {**FALLEN_DUE_SCHEMA, **FALLEN_READ}
 
 
@@ -442,17 +467,20 @@ def arrears_refresh(
     fallen: pl.DataFrame | None = None,
     part: Part = WHOLE,
     seen: Seen = (),
-) -> tuple[dict[str, int], int]:
+) -> tuple[dict[str, int], int, pl.DataFrame | None]:
     """Work out again the arrears of every account whose book moved since `after_entry_id`.
 
     `versions_seen` is the highest schedule version the last close saw (None: every due date is
     read from the schedules): an account with no version since keeps the due date it holds for an
     oldest unpaid installment that stays the same. `fallen` is the state the night's installments
-    left and did not write (see installments_fall_due): its accounts are worked out again too, and
-    written with it. `seen`: what each part of the last close saw, when it was closed in parts (an
-    account is not worked out again for entries its part had seen; see `parts.unseen`).
+    left and did not write (see installments_fall_due): its accounts are worked out again too.
+    `seen`: what each part of the last close saw, when it was closed in parts (an account is not
+    worked out again for entries its part had seen; see `parts.unseen`).
 
-    Returns the counts and the new watermark (the highest journal entry id seen).
+    Returns the counts, the new watermark (the highest journal entry id seen) and the arrears worked
+    out (REFRESHED_SCHEMA), not yet written: buckets_update writes them, with `fallen` and each
+    account's bucket, in one write per row. More accounts than a slice (a first close) are written
+    here, slice by slice, with `fallen`, and nothing is handed on (None).
     """
     changed, high = ledger_batch.changed_books(
         after_entry_id=after_entry_id, contracts_from=part.low, contracts_below=part.high
@@ -477,27 +505,68 @@ def arrears_refresh(
         fallen = pl.DataFrame(schema=FALLEN_SCHEMA)
     pending = _pending_read(cursor, vendor, changed, fallen, part)
     if pending.is_empty():
-        return {"refreshed": 0}, high
+        return {"refreshed": 0}, high, pl.DataFrame(schema=REFRESHED_SCHEMA)
     pending = pending.with_columns(
         lower=pl.when(pl.col("contract_id").is_in(unusual["contract_id"].implode()))
         .then(1)
         .otherwise(pl.col("lower"))
     ).sort("contract_id")
+    counts = {"refreshed": pending.height, "books_moved": changed.height}
+    if pending.height <= SLICE_ACCOUNTS:
+        return counts, high, _worked_out(cursor, vendor, as_of, pending, versions_seen)
     for offset in range(0, pending.height, SLICE_ACCOUNTS):
-        _arrears_refresh_slice(
-            cursor, vendor, as_of, pending.slice(offset, SLICE_ACCOUNTS), versions_seen, fallen
-        )
-    return {"refreshed": pending.height, "books_moved": changed.height}, high
+        worked = _worked_out(cursor, vendor, as_of, pending.slice(offset, SLICE_ACCOUNTS), versions_seen)
+        refreshed_write(cursor, vendor, worked.select(REFRESHED_WRITTEN), fallen)
+    return counts, high, None
 
 
-def _arrears_refresh_slice(
-    cursor: Any,
-    vendor: str,
-    as_of: date,
-    pending: pl.DataFrame,
-    versions_seen: int | None,
-    fallen: pl.DataFrame,
-) -> None:
+# The state columns arrears_refresh works out, and those it hands on with them as it read them (or as
+# the installments left them) for the late fees and the buckets.
+REFRESHED_WRITTEN = (
+    "contract_id",
+    "receivable_minor",
+    "accrued_interest_minor",
+    "arrears_minor",
+    "paid_to_date_minor",
+    "installments_missed",
+    "oldest_unpaid_installment",
+    "oldest_unpaid_due_date",
+    "refresh_pending",
+    "changed_date",
+)
+REFRESHED_READ = {
+    "book_id": pl.Int64,
+    "installments_due": pl.Int64,
+    "last_due_date": pl.Date,
+    "last_installment_minor": pl.Int64,
+    **HELD,
+}
+
+
+def refreshed_write(cursor: Any, vendor: str, refreshed: pl.DataFrame, fallen: pl.DataFrame) -> None:
+    """Write the arrears worked out (REFRESHED_WRITTEN, and any other state columns `refreshed` holds)
+    with the state the installments left where they fell due tonight (`fallen`): one write per row."""
+    bulk.frame_update(
+        cursor,
+        vendor,
+        STATE,
+        "contract_id",
+        refreshed.join(
+            fallen.drop(*FALLEN_READ, "oldest_unpaid_installment"),
+            on="contract_id",
+            how="inner",
+        ),
+    )
+    bulk.frame_update(
+        cursor, vendor, STATE, "contract_id", refreshed.join(fallen, on="contract_id", how="anti")
+    )
+
+
+def _worked_out(
+    cursor: Any, vendor: str, as_of: date, pending: pl.DataFrame, versions_seen: int | None
+) -> pl.DataFrame:
+    """The arrears of the accounts in `pending` (see _pending_read) from their ledger: REFRESHED_WRITTEN,
+    then REFRESHED_READ as read."""
     bulk.temp_table_load(
         cursor, vendor, "cob_pending", pending.select("contract_id", "book_id", "lower"), key="contract_id"
     )
@@ -517,8 +586,9 @@ def _arrears_refresh_slice(
         .with_columns(arrears=pl.max_horizontal(pl.col("owed").fill_null(0), pl.lit(0)))
     )
     in_arrears = pl.col("arrears") > 0
-    worked_out = fresh.select(
+    return fresh.select(
         "contract_id",
+        *REFRESHED_READ,
         receivable_minor=pl.col("receivable").fill_null(0),
         accrued_interest_minor=pl.col("accrued").fill_null(0),
         arrears_minor="arrears",
@@ -531,22 +601,21 @@ def _arrears_refresh_slice(
         refresh_pending=pl.lit(False),
         changed_date=pl.lit(as_of),
     )
-    # The accounts whose installments fell due tonight take the state those left with their arrears,
-    # in one write; the others their arrears alone.
-    bulk.frame_update(
-        cursor,
-        vendor,
-        STATE,
-        "contract_id",
-        worked_out.join(
-            fallen.drop(*FALLEN_READ, "oldest_unpaid_installment"),
-            on="contract_id",
-            how="inner",
-        ),
-    )
-    bulk.frame_update(
-        cursor, vendor, STATE, "contract_id", worked_out.join(fallen, on="contract_id", how="anti")
-    )
+
+
+REFRESHED_SCHEMA = {
+    "contract_id": pl.Int64,
+    "receivable_minor": pl.Int64,
+    "accrued_interest_minor": pl.Int64,
+    "arrears_minor": pl.Int64,
+    "paid_to_date_minor": pl.Int64,
+    "installments_missed": pl.Int64,
+    "oldest_unpaid_installment": pl.Int64,
+    "oldest_unpaid_due_date": pl.Date,
+    "refresh_pending": pl.Boolean,
+    "changed_date": pl.Date,
+    **REFRESHED_READ,
+}
 
 
 def _refresh_sums(cursor: Any) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -624,8 +693,8 @@ def _pending_read(
         "SELECT s.contract_id, b.id, s.due_to_date_minor, COALESCE(s.oldest_unpaid_installment, "
         f"s.installments_due + 1), {bulk.sql_epoch_days(vendor, 's.last_due_date')}, "
         "s.installments_due, s.oldest_unpaid_installment, "
-        f"{bulk.sql_epoch_days(vendor, 's.oldest_unpaid_due_date')} "
-        f"FROM {STATE} s JOIN ledger_ledgerbook b ON b.contract_id = s.contract_id "
+        f"{bulk.sql_epoch_days(vendor, 's.oldest_unpaid_due_date')}, s.last_installment_minor, "
+        f"{_held_sql(vendor)} FROM {STATE} s JOIN ledger_ledgerbook b ON b.contract_id = s.contract_id "
     )
     schema = {
         "contract_id": pl.Int64,
@@ -636,10 +705,13 @@ def _pending_read(
         "installments_due": pl.Int64,
         "held_oldest": pl.Int64,
         "held_oldest_date": pl.Date,
+        "last_installment_minor": pl.Int64,
+        **HELD,
     }
     fell = fallen.select(
         "contract_id",
         "book_id",
+        *HELD,
         due_to_date="due_to_date_minor",
         # What the read's COALESCE gives.
         lower=pl.coalesce("oldest_unpaid_installment", pl.col("installments_due") + 1),
@@ -647,7 +719,8 @@ def _pending_read(
         installments_due="installments_due",
         held_oldest="oldest_unpaid_installment",
         held_oldest_date="held_oldest_date",
-    )
+        last_installment_minor="last_installment_minor",
+    ).select(list(schema))
     # Bare, as the partial index's condition is written: SQLite uses that index only for the same
     # expression, and scans every state row for "= TRUE".
     within, bounds = part.where("s.contract_id")
@@ -668,18 +741,28 @@ def _pending_read(
 
 
 def late_fees_assess(
-    cursor: Any, vendor: str, as_of: date, at: datetime, part: Part = WHOLE
-) -> dict[str, int]:
+    cursor: Any,
+    vendor: str,
+    as_of: date,
+    at: datetime,
+    part: Part = WHOLE,
+    refreshed: pl.DataFrame | None = None,
+) -> tuple[dict[str, int], pl.DataFrame | None]:
     """Charge each product's late fee on the installments still unpaid when their grace days end.
 
     The installment whose grace ends tonight fell due on as_of − grace. On a schedule whose period
     is longer than the grace days it is the account's last installment due; on a weekly or
     fortnightly one, later installments may have fallen due since, so the last few are looked at.
     Runs after arrears_refresh: an installment is unpaid when it is the oldest unpaid one or later.
+    The accounts whose arrears the refresh worked out and handed on unwritten (`refreshed`) are
+    taken from it, not from the state.
+
+    Returns the counts and `refreshed` with the fees added to its receivables (still unwritten);
+    the state of the other accounts charged is written.
     """
     products = reads.products_read(cursor).filter((pl.col("fixed_minor") > 0) | (pl.col("percent_e4") > 0))
     if products.is_empty():
-        return {"late_fees": 0}
+        return {"late_fees": 0}, refreshed
     # One arm per product and frequency, each read from the partial index arrears_state_late (whose
     # condition the arm repeats word for word, as SQLite needs to use it).
     within, bounds = part.where("s.contract_id")
@@ -699,29 +782,21 @@ def late_fees_assess(
         for frequency, shortest in SHORTEST_PERIOD_DAYS.items():
             params += [code, frequency, target, as_of if shortest <= grace else target, *bounds]
             arms += 1
-    candidates = bulk.frame_query(
-        cursor,
-        " UNION ALL ".join([arm] * arms),
-        params,
-        {
-            "contract_id": pl.Int64,
-            "book_id": pl.Int64,
-            "currency": pl.Utf8,
-            "product_code": pl.Utf8,
-            "last_n": pl.Int64,
-            "oldest": pl.Int64,
-            "last_minor": pl.Int64,
-            "last_due_date": pl.Date,
-            "receivable": pl.Int64,
-        },
-    )
+    candidates = bulk.frame_query(cursor, " UNION ALL ".join([arm] * arms), params, LATE_CANDIDATE_SCHEMA)
+    if refreshed is not None and refreshed.height:
+        candidates = pl.concat(
+            [
+                candidates.join(refreshed.select("contract_id"), on="contract_id", how="anti"),
+                _late_candidates_refreshed(cursor, vendor, as_of, refreshed, products),
+            ]
+        )
     late = _late_installments(cursor, vendor, candidates, products, as_of)
     if late.height:
         late = late.filter(
             ~pl.col("contract_id").is_in(breathing_space.contracts_frozen_on(cursor, as_of).implode())
         )
     if late.is_empty():
-        return {"late_fees": 0}
+        return {"late_fees": 0}, refreshed
     percent_fee = pl.col("installment_minor").cast(pl.Int128) * pl.col("percent_e4")
     fees = late.join(products, on="product_code").with_columns(
         fee=pl.when(pl.col("percent_e4") > 0)
@@ -735,7 +810,7 @@ def late_fees_assess(
         idempotency_key=pl.format("arrears:{}:late-fee:{}", pl.col("contract_id"), pl.col("n"))
     )
     if fees.is_empty():
-        return {"late_fees": 0}
+        return {"late_fees": 0}, refreshed
     entries = fees.select(
         "idempotency_key",
         "book_id",
@@ -765,24 +840,73 @@ def late_fees_assess(
     result = ledger_batch.entries_post_bulk(entries=entries, postings=postings, at=at)
     if result.skipped:
         # Some fees were in the ledger already (charged account by account): take its balances.
-        _receivables_refresh(cursor, vendor, as_of, fees.select("contract_id", "book_id").unique())
+        receivables = _receivables_read(cursor, vendor, fees.select("contract_id", "book_id").unique())
     else:
-        # The state holds each receivable as the refresh just left it, from the ledger as it stood
+        # Each receivable stands as the refresh just worked it out, from the ledger as it stood
         # then; tonight's fees add to it (entries posted since are the next night's to refresh).
         charged = fees.group_by("contract_id").agg(pl.col("fee").sum())
         held = candidates.select("contract_id", "receivable").unique("contract_id")
-        bulk.frame_update(
-            cursor,
-            vendor,
-            STATE,
-            "contract_id",
-            charged.join(held, on="contract_id").select(
-                "contract_id",
-                receivable_minor=pl.col("receivable") + pl.col("fee"),
-                changed_date=pl.lit(as_of),
-            ),
+        receivables = charged.join(held, on="contract_id").select(
+            "contract_id", receivable_minor=pl.col("receivable") + pl.col("fee")
         )
-    return {"late_fees": result.posted}
+    if refreshed is not None:
+        refreshed = refreshed.update(receivables, on="contract_id", how="left")
+        receivables = receivables.join(refreshed.select("contract_id"), on="contract_id", how="anti")
+    bulk.frame_update(
+        cursor, vendor, STATE, "contract_id", receivables.with_columns(changed_date=pl.lit(as_of))
+    )
+    return {"late_fees": result.posted}, refreshed
+
+
+LATE_CANDIDATE_SCHEMA = {
+    "contract_id": pl.Int64,
+    "book_id": pl.Int64,
+    "currency": pl.Utf8,
+    "product_code": pl.Utf8,
+    "last_n": pl.Int64,
+    "oldest": pl.Int64,
+    "last_minor": pl.Int64,
+    "last_due_date": pl.Date,
+    "receivable": pl.Int64,
+}
+
+
+def _late_candidates_refreshed(
+    cursor: Any, vendor: str, as_of: date, refreshed: pl.DataFrame, products: pl.DataFrame
+) -> pl.DataFrame:
+    """The late-fee candidates among the accounts arrears_refresh handed on, by the conditions the
+    state's arms read (LATE_CANDIDATE_SCHEMA), of active contracts."""
+    matching = pl.lit(False)
+    for code, grace in products.select("product_code", "grace_days").iter_rows():
+        target = as_of - timedelta(days=grace)
+        for frequency, shortest in SHORTEST_PERIOD_DAYS.items():
+            matching |= (
+                (pl.col("product_code") == code)
+                & (pl.col("frequency") == frequency)
+                & pl.col("last_due_date").is_between(target, as_of if shortest <= grace else target)
+            )
+    found = refreshed.filter((pl.col("arrears_minor") > 0) & matching).select(
+        "contract_id",
+        "book_id",
+        "currency",
+        "product_code",
+        last_n="installments_due",
+        oldest="oldest_unpaid_installment",
+        last_minor="last_installment_minor",
+        last_due_date="last_due_date",
+        receivable="receivable_minor",
+    )
+    if found.is_empty():
+        return found
+    reads.ids_load(cursor, vendor, found["contract_id"])
+    active = bulk.frame_query(
+        cursor,
+        "SELECT c.id FROM cob_ids i JOIN portfolio_contract c ON c.id = i.contract_id "
+        "WHERE c.status = 'active'",
+        [],
+        {"contract_id": pl.Int64},
+    )
+    return found.join(active, on="contract_id", how="semi")
 
 
 def _late_installments(
@@ -830,20 +954,17 @@ def _late_installments(
     return latest.filter(pl.col("oldest").is_null() | (pl.col("n") >= pl.col("oldest"))).drop("oldest")
 
 
-def _receivables_refresh(cursor: Any, vendor: str, as_of: date, books: pl.DataFrame) -> None:
-    """Take the ledger's receivable balance of these accounts into their state."""
+def _receivables_read(cursor: Any, vendor: str, books: pl.DataFrame) -> pl.DataFrame:
+    """The ledger's receivable balance of these accounts (contract_id, receivable_minor)."""
     bulk.temp_table_load(cursor, vendor, "cob_books", books)
     marks = ", ".join(["%s"] * len(RECEIVABLE_CODES))
-    receivable = bulk.frame_query(
+    return bulk.frame_query(
         cursor,
         "SELECT t.contract_id, COALESCE(SUM(a.balance_minor), 0) FROM cob_books t "
         f"LEFT JOIN ledger_ledgeraccount a ON a.book_id = t.book_id AND a.code IN ({marks}) "
         "GROUP BY t.contract_id",
         list(RECEIVABLE_CODES),
         {"contract_id": pl.Int64, "receivable_minor": pl.Int64},
-    )
-    bulk.frame_update(
-        cursor, vendor, STATE, "contract_id", receivable.with_columns(changed_date=pl.lit(as_of))
     )
 
 
@@ -868,11 +989,21 @@ def _fee_fingerprints(fees: pl.DataFrame, as_of: date) -> pl.Series:
 
 
 def buckets_update(
-    cursor: Any, vendor: str, as_of: date, part: Part = WHOLE
+    cursor: Any,
+    vendor: str,
+    as_of: date,
+    part: Part = WHOLE,
+    refreshed: pl.DataFrame | None = None,
+    fallen: pl.DataFrame | None = None,
 ) -> tuple[dict[str, int], pl.DataFrame]:
     """Place every account of `part` that changed today, or crossed a bucket boundary today, in its
     bucket; record each move as a transition and flag accounts in arrears for the collections
     strategies.
+
+    The accounts whose arrears the refresh worked out and handed on (`refreshed`, with the state the
+    installments left, `fallen`) are placed from it, and written with their bucket: once a night,
+    where a write of their arrears and another of their bucket made two row versions of each, and
+    two entries in each of the state's indexes. The others are read from the state.
 
     Returns the counts and how the rows written move the aged-debt totals (AGED_DEBT_SCHEMA), for
     `aged_debt_write` once every part of the date is placed.
@@ -886,13 +1017,55 @@ def buckets_update(
     params: list[Any] = [as_of, *crossing, *part_bounds]
     transitions = flagged = 0
     moved: list[pl.DataFrame] = []
+    if refreshed is None:
+        refreshed = pl.DataFrame(schema=REFRESHED_SCHEMA)
     for piece in _contract_ranges(cursor, where, params):
         within, bounds = piece.where("s.contract_id")
-        placed = _buckets_place(cursor, vendor, as_of, schemes, where + within, params + bounds)
-        transitions += placed["transitions"]
-        flagged += placed["flagged"]
-        moved.append(placed["moved"])
-    return {"transitions": transitions, "flagged": flagged}, _aged_debt_summed(moved)
+        held = _buckets_candidates_read(cursor, vendor, where + within, params + bounds)
+        placed = _buckets_place(
+            cursor, vendor, as_of, schemes, held.join(refreshed, on="contract_id", how="anti")
+        )
+        # A row whose bucket and share of the totals stay is not written again.
+        written = placed.filter(pl.col("is_moved") | _share_changed())
+        bulk.frame_update(cursor, vendor, STATE, "contract_id", _bucket_written(written))
+        transitions += placed["is_moved"].sum() - placed["started"].sum()
+        flagged += placed["is_flagged"].sum()
+        moved.append(_aged_debt_moved(written))
+    if refreshed.height:
+        placed = _buckets_place(
+            cursor,
+            vendor,
+            as_of,
+            schemes,
+            refreshed.select(
+                "contract_id",
+                "product_code",
+                "jurisdiction",
+                "currency",
+                "bucket",
+                "aged_bucket",
+                "aged_balance_minor",
+                "aged_arrears_minor",
+                arrears="arrears_minor",
+                receivable="receivable_minor",
+                oldest="oldest_unpaid_due_date",
+                flagged="collections_flag",
+                since="bucket_since_date",
+                flagged_date="flagged_date",
+            ).rename({"aged_balance_minor": "aged_balance", "aged_arrears_minor": "aged_arrears"}),
+        )
+        refreshed_write(
+            cursor,
+            vendor,
+            refreshed.select(REFRESHED_WRITTEN).join(
+                _bucket_written(placed).drop("changed_date"), on="contract_id"
+            ),
+            pl.DataFrame(schema=FALLEN_SCHEMA) if fallen is None else fallen,
+        )
+        transitions += placed["is_moved"].sum() - placed["started"].sum()
+        flagged += placed["is_flagged"].sum()
+        moved.append(_aged_debt_moved(placed))
+    return {"transitions": int(transitions), "flagged": int(flagged)}, _aged_debt_summed(moved)
 
 
 def _contract_ranges(cursor: Any, where: str, params: list[Any]) -> list[Part]:
@@ -908,41 +1081,51 @@ def _contract_ranges(cursor: Any, where: str, params: list[Any]) -> list[Part]:
     return parts_split(int(low), int(high), -(-int(count) // SLICE_ACCOUNTS))
 
 
-def _buckets_place(
-    cursor: Any,
-    vendor: str,
-    as_of: date,
-    schemes: list[tuple[str, str, list[str]]],
-    where: str,
-    params: list[Any],
-) -> dict[str, Any]:
-    """Place the state rows matching `where` (see buckets_update): the transitions and flags written,
-    and each written row's share of the aged-debt totals, then and now."""
+BUCKET_CANDIDATE_SCHEMA = {
+    "contract_id": pl.Int64,
+    "product_code": pl.Utf8,
+    "jurisdiction": pl.Utf8,
+    "currency": pl.Utf8,
+    "bucket": pl.Utf8,
+    "arrears": pl.Int64,
+    "receivable": pl.Int64,
+    "oldest": pl.Date,
+    "flagged": pl.Boolean,
+    "since": pl.Date,
+    "flagged_date": pl.Date,
+    "aged_bucket": pl.Utf8,
+    "aged_balance": pl.Int64,
+    "aged_arrears": pl.Int64,
+}
+
+
+def _buckets_candidates_read(cursor: Any, vendor: str, where: str, params: list[Any]) -> pl.DataFrame:
     days = bulk.sql_epoch_days
-    candidates = bulk.frame_query(
+    return bulk.frame_query(
         cursor,
         "SELECT s.contract_id, s.product_code, s.jurisdiction, s.currency, s.bucket, s.arrears_minor, "
         f"s.receivable_minor, {days(vendor, 's.oldest_unpaid_due_date')}, s.collections_flag, "
         f"{days(vendor, 's.bucket_since_date')}, {days(vendor, 's.flagged_date')}, s.aged_bucket, "
         f"s.aged_balance_minor, s.aged_arrears_minor FROM {STATE} s WHERE {where}",
         params,
-        {
-            "contract_id": pl.Int64,
-            "product_code": pl.Utf8,
-            "jurisdiction": pl.Utf8,
-            "currency": pl.Utf8,
-            "bucket": pl.Utf8,
-            "arrears": pl.Int64,
-            "receivable": pl.Int64,
-            "oldest": pl.Date,
-            "flagged": pl.Boolean,
-            "since": pl.Date,
-            "flagged_date": pl.Date,
-            "aged_bucket": pl.Utf8,
-            "aged_balance": pl.Int64,
-            "aged_arrears": pl.Int64,
-        },
+        BUCKET_CANDIDATE_SCHEMA,
     )
+
+
+def _buckets_place(
+    cursor: Any,
+    vendor: str,
+    as_of: date,
+    schemes: list[tuple[str, str, list[str]]],
+    candidates: pl.DataFrame,
+) -> pl.DataFrame:
+    """Place the candidates (BUCKET_CANDIDATE_SCHEMA) in their buckets and record their transitions.
+
+    Returns each one with the state columns its placing writes (see _bucket_written), whether it moved
+    (is_moved; started: a first placing, which records no transition), whether it was flagged
+    (is_flagged), and its share of the aged-debt totals at the last close (aged_*) and now
+    (new_aged_*).
+    """
     placed = candidates.with_columns(
         dpd=pl.when(pl.col("arrears") > 0)
         .then((pl.lit(as_of) - pl.col("oldest")).dt.total_days())
@@ -972,44 +1155,55 @@ def _buckets_place(
     bulk.frame_insert(cursor, vendor, "arrears_buckettransition", transitions)
     # What each row adds to the totals now: nothing without a balance or arrears.
     counted = (pl.col("receivable") != 0) | (pl.col("arrears") != 0)
-    placed = placed.with_columns(
+    in_arrears = pl.col("new_bucket") != CURRENT
+    moving = pl.col("is_moved")
+    # A row whose bucket stays keeps its date, flag and flag date.
+    return placed.select(
+        "contract_id",
+        "product_code",
+        "jurisdiction",
+        "currency",
+        "aged_bucket",
+        "aged_balance",
+        "aged_arrears",
+        "is_moved",
+        started=moving & (pl.col("bucket") == NOT_STARTED),
+        is_flagged=moving & in_arrears,
         new_aged_bucket=pl.when(counted).then(pl.col("new_bucket")).otherwise(None),
         new_aged_balance=pl.when(counted).then(pl.col("receivable")).otherwise(0),
         new_aged_arrears=pl.when(counted).then(pl.col("arrears")).otherwise(0),
+        bucket="new_bucket",
+        bucket_since_date=pl.when(moving).then(pl.lit(as_of)).otherwise(pl.col("since")),
+        collections_flag=pl.when(moving).then(in_arrears).otherwise(pl.col("flagged")),
+        flagged_date=pl.when(moving)
+        .then(pl.when(in_arrears).then(pl.lit(as_of)).otherwise(None))
+        .otherwise(pl.col("flagged_date")),
+        changed_date=pl.lit(as_of),
     )
-    share_changed = (
+
+
+def _bucket_written(placed: pl.DataFrame) -> pl.DataFrame:
+    """The state columns placing writes, of rows `_buckets_place` placed."""
+    return placed.select(
+        "contract_id",
+        "bucket",
+        "bucket_since_date",
+        "collections_flag",
+        "flagged_date",
+        "changed_date",
+        aged_bucket="new_aged_bucket",
+        aged_balance_minor="new_aged_balance",
+        aged_arrears_minor="new_aged_arrears",
+    )
+
+
+def _share_changed() -> pl.Expr:
+    """Whether a placed row's share of the aged-debt totals differs from what it added last close."""
+    return (
         pl.col("new_aged_bucket").ne_missing(pl.col("aged_bucket"))
         | (pl.col("new_aged_balance") != pl.col("aged_balance"))
         | (pl.col("new_aged_arrears") != pl.col("aged_arrears"))
     )
-    written = placed.filter(pl.col("is_moved") | share_changed)
-    in_arrears = pl.col("new_bucket") != CURRENT
-    moving = pl.col("is_moved")
-    # One write per row: a row whose bucket stays keeps its date, flag and flag date.
-    bulk.frame_update(
-        cursor,
-        vendor,
-        STATE,
-        "contract_id",
-        written.select(
-            "contract_id",
-            bucket="new_bucket",
-            bucket_since_date=pl.when(moving).then(pl.lit(as_of)).otherwise(pl.col("since")),
-            collections_flag=pl.when(moving).then(in_arrears).otherwise(pl.col("flagged")),
-            flagged_date=pl.when(moving)
-            .then(pl.when(in_arrears).then(pl.lit(as_of)).otherwise(None))
-            .otherwise(pl.col("flagged_date")),
-            changed_date=pl.lit(as_of),
-            aged_bucket="new_aged_bucket",
-            aged_balance_minor="new_aged_balance",
-            aged_arrears_minor="new_aged_arrears",
-        ),
-    )
-    return {
-        "transitions": transitions.height,
-        "flagged": moved.filter(in_arrears).height,
-        "moved": _aged_debt_moved(written),
-    }
 
 
 AGED_DEBT_KEYS = ("product_code", "jurisdiction", "currency", "bucket")
