@@ -336,7 +336,9 @@ def _step(
         rescheduled, versions_high = steps.next_due_dates_refresh(
             cursor, vendor, business_date, seen.versions, part, seen.versions_by_part
         )
-        fell_due, handed.fallen = steps.installments_fall_due(cursor, vendor, business_date, at, part)
+        fell_due, handed.fallen = steps.installments_fall_due(
+            cursor, vendor, business_date, at, part, seen.hand_on
+        )
         return {**rescheduled, **fell_due, "versions_watermark": versions_high}
     if name == "interest_accrue":
         return accrual.interest_accrue(cursor, vendor, business_date, at, handed.fallen, part)
@@ -350,6 +352,7 @@ def _step(
             handed.fallen,
             part,
             seen.entries_by_part,
+            seen.hand_on,
         )
         if handed.refreshed is None:  # written with the state the installments left
             handed.fallen = None
@@ -388,6 +391,12 @@ class Watermarks:
     books: int | None = None
     entries_by_part: Seen = ()
     versions_by_part: Seen = ()
+
+    @property
+    def hand_on(self) -> bool:
+        """Whether the steps hand on what they work out to a later one to write (see `Handed`): not
+        on a first close, which works out every account of the book (see `steps._held`)."""
+        return self.versions is not None
 
 
 def _previous_watermarks(business_date: date) -> Watermarks:
