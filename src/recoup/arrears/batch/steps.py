@@ -1046,8 +1046,8 @@ def buckets_update(
         # A row whose bucket and share of the totals stay is not written again.
         written = placed.filter(pl.col("is_moved") | _share_changed())
         bulk.frame_update(cursor, vendor, STATE, "contract_id", _bucket_written(written))
-        transitions += placed["is_moved"].sum() - placed["started"].sum()
-        flagged += placed["is_flagged"].sum()
+        transitions += placed.filter(pl.col("is_moved") & ~pl.col("started")).height
+        flagged += placed.filter("is_flagged").height
         moved.append(_aged_debt_moved(written))
     if refreshed.height:
         placed = _buckets_place(
@@ -1080,10 +1080,10 @@ def buckets_update(
             ),
             pl.DataFrame(schema=FALLEN_SCHEMA) if fallen is None else fallen,
         )
-        transitions += placed["is_moved"].sum() - placed["started"].sum()
-        flagged += placed["is_flagged"].sum()
+        transitions += placed.filter(pl.col("is_moved") & ~pl.col("started")).height
+        flagged += placed.filter("is_flagged").height
         moved.append(_aged_debt_moved(placed))
-    return {"transitions": int(transitions), "flagged": int(flagged)}, _aged_debt_summed(moved)
+    return {"transitions": transitions, "flagged": flagged}, _aged_debt_summed(moved)
 
 
 def _contract_ranges(cursor: Any, where: str, params: list[Any]) -> list[Part]:
