@@ -3,8 +3,8 @@
 The database does the work of a batch without Python's lock, so two pieces of work that need
 no result of each other can run side by side on two cores: the parts of a close of business on
 PostgreSQL, a SQLite checkpoint beside the collections work, the notices beside the collections.
-Django gives each thread a database connection of its own: the caller passes its `close` as
-`ended`, so that the thread's connection is closed when its work ends.
+`ended` runs in the worker's thread as the work ends, to let go of what the thread holds (a
+database connection: see `recoup.threads.beside`).
 """
 
 from __future__ import annotations

@@ -301,7 +301,7 @@ def installments_fall_due(
     Each round takes one installment per account; a first close over an old book, or a night
     after missed nights, takes as many rounds as installments are outstanding.
 
-    Returns the counts and the state the last round leaves (FALLEN_DUE_SCHEMA), not yet written,
+    Returns the counts and the state the last round leaves (FALLEN_SCHEMA), not yet written,
     with what the round read of those accounts that the refresh needs too (FALLEN_READ):
     arrears_refresh writes it with the arrears it works out, so that a night reads and writes each
     of those rows once rather than twice. Earlier rounds, which the next round reads back, are
@@ -726,18 +726,11 @@ def _pending_read(
         "last_installment_minor": pl.Int64,
         **held,
     }
-    fell = fallen.select(
-        "contract_id",
-        "book_id",
-        *HELD,
+    fell = fallen.with_columns(
         due_to_date="due_to_date_minor",
         # What the read's COALESCE gives.
         lower=pl.coalesce("oldest_unpaid_installment", pl.col("installments_due") + 1),
-        last_due_date="last_due_date",
-        installments_due="installments_due",
         held_oldest="oldest_unpaid_installment",
-        held_oldest_date="held_oldest_date",
-        last_installment_minor="last_installment_minor",
     ).select(list(schema))
     # Bare, as the partial index's condition is written: SQLite uses that index only for the same
     # expression, and scans every state row for "= TRUE".
@@ -793,19 +786,16 @@ def late_fees_assess(
         "WHERE s.arrears_minor > 0 AND s.product_code = %s AND s.frequency = %s "
         f"AND s.last_due_date >= %s AND s.last_due_date <= %s{within}"
     )
-    params: list[Any] = []
-    arms = 0
-    for code, grace in products.select("product_code", "grace_days").iter_rows():
-        target = as_of - timedelta(days=grace)
-        for frequency, shortest in SHORTEST_PERIOD_DAYS.items():
-            params += [code, frequency, target, as_of if shortest <= grace else target, *bounds]
-            arms += 1
-    candidates = bulk.frame_query(cursor, " UNION ALL ".join([arm] * arms), params, LATE_CANDIDATE_SCHEMA)
+    windows = _late_windows(products, as_of)
+    params = [value for window in windows for value in (*window, *bounds)]
+    candidates = bulk.frame_query(
+        cursor, " UNION ALL ".join([arm] * len(windows)), params, LATE_CANDIDATE_SCHEMA
+    )
     if refreshed is not None and refreshed.height:
         candidates = pl.concat(
             [
                 candidates.join(refreshed.select("contract_id"), on="contract_id", how="anti"),
-                _late_candidates_refreshed(cursor, vendor, as_of, refreshed, products),
+                _late_candidates_refreshed(cursor, vendor, refreshed, windows),
             ]
         )
     late = _late_installments(cursor, vendor, candidates, products, as_of)
@@ -889,20 +879,31 @@ LATE_CANDIDATE_SCHEMA = {
 }
 
 
-def _late_candidates_refreshed(
-    cursor: Any, vendor: str, as_of: date, refreshed: pl.DataFrame, products: pl.DataFrame
-) -> pl.DataFrame:
-    """The late-fee candidates among the accounts arrears_refresh handed on, by the conditions the
-    state's arms read (LATE_CANDIDATE_SCHEMA), of active contracts."""
-    matching = pl.lit(False)
+def _late_windows(products: pl.DataFrame, as_of: date) -> list[tuple[str, str, date, date]]:
+    """Per product and frequency, the last due dates (from, to) of the accounts whose grace may end
+    tonight: the day the grace began, and for schedules whose installments can come closer together
+    than the grace days, every day since."""
+    windows = []
     for code, grace in products.select("product_code", "grace_days").iter_rows():
         target = as_of - timedelta(days=grace)
         for frequency, shortest in SHORTEST_PERIOD_DAYS.items():
-            matching |= (
-                (pl.col("product_code") == code)
-                & (pl.col("frequency") == frequency)
-                & pl.col("last_due_date").is_between(target, as_of if shortest <= grace else target)
-            )
+            windows.append((code, frequency, target, as_of if shortest <= grace else target))
+    return windows
+
+
+def _late_candidates_refreshed(
+    cursor: Any, vendor: str, refreshed: pl.DataFrame, windows: list[tuple[str, str, date, date]]
+) -> pl.DataFrame:
+    """The late-fee candidates among the accounts arrears_refresh handed on, by the conditions the
+    state's arms read (LATE_CANDIDATE_SCHEMA, in arrears, within one of `windows`), of active
+    contracts."""
+    matching = pl.lit(False)
+    for code, frequency, first, last in windows:
+        matching |= (
+            (pl.col("product_code") == code)
+            & (pl.col("frequency") == frequency)
+            & pl.col("last_due_date").is_between(first, last)
+        )
     found = refreshed.filter((pl.col("arrears_minor") > 0) & matching).select(
         "contract_id",
         "book_id",
@@ -1033,57 +1034,60 @@ def buckets_update(
     within_part, part_bounds = part.where("s.contract_id")
     where = f"(s.changed_date = %s OR s.oldest_unpaid_due_date IN ({marks})){within_part}"
     params: list[Any] = [as_of, *crossing, *part_bounds]
-    transitions = flagged = 0
-    moved: list[pl.DataFrame] = []
+    # Every row placed (for the counts), and every row written (for the totals).
+    placed: list[pl.DataFrame] = []
+    written: list[pl.DataFrame] = []
     if refreshed is None:
         refreshed = pl.DataFrame(schema=REFRESHED_SCHEMA)
     for piece in _contract_ranges(cursor, where, params):
         within, bounds = piece.where("s.contract_id")
         held = _buckets_candidates_read(cursor, vendor, where + within, params + bounds)
-        placed = _buckets_place(
-            cursor, vendor, as_of, schemes, held.join(refreshed, on="contract_id", how="anti")
+        placed.append(
+            _buckets_place(cursor, vendor, as_of, schemes, held.join(refreshed, on="contract_id", how="anti"))
         )
         # A row whose bucket and share of the totals stay is not written again.
-        written = placed.filter(pl.col("is_moved") | _share_changed())
-        bulk.frame_update(cursor, vendor, STATE, "contract_id", _bucket_written(written))
-        transitions += placed.filter(pl.col("is_moved") & ~pl.col("started")).height
-        flagged += placed.filter("is_flagged").height
-        moved.append(_aged_debt_moved(written))
+        written.append(placed[-1].filter(pl.col("is_moved") | _share_changed()))
+        bulk.frame_update(cursor, vendor, STATE, "contract_id", _bucket_written(written[-1]))
     if refreshed.height:
-        placed = _buckets_place(
-            cursor,
-            vendor,
-            as_of,
-            schemes,
-            refreshed.select(
-                "contract_id",
-                "product_code",
-                "jurisdiction",
-                "currency",
-                "bucket",
-                "aged_bucket",
-                "aged_balance_minor",
-                "aged_arrears_minor",
-                arrears="arrears_minor",
-                receivable="receivable_minor",
-                oldest="oldest_unpaid_due_date",
-                flagged="collections_flag",
-                since="bucket_since_date",
-                flagged_date="flagged_date",
-            ).rename({"aged_balance_minor": "aged_balance", "aged_arrears_minor": "aged_arrears"}),
+        placed.append(
+            _buckets_place(
+                cursor,
+                vendor,
+                as_of,
+                schemes,
+                refreshed.select(
+                    "contract_id",
+                    "product_code",
+                    "jurisdiction",
+                    "currency",
+                    "bucket",
+                    "aged_bucket",
+                    arrears="arrears_minor",
+                    receivable="receivable_minor",
+                    oldest="oldest_unpaid_due_date",
+                    flagged="collections_flag",
+                    since="bucket_since_date",
+                    flagged_date="flagged_date",
+                    aged_balance="aged_balance_minor",
+                    aged_arrears="aged_arrears_minor",
+                ),
+            )
         )
+        written.append(placed[-1])  # every one: its arrears are written with its bucket
         refreshed_write(
             cursor,
             vendor,
             refreshed.select(REFRESHED_WRITTEN).join(
-                _bucket_written(placed).drop("changed_date"), on="contract_id"
+                _bucket_written(placed[-1]).drop("changed_date"), on="contract_id"
             ),
             pl.DataFrame(schema=FALLEN_SCHEMA) if fallen is None else fallen,
         )
-        transitions += placed.filter(pl.col("is_moved") & ~pl.col("started")).height
-        flagged += placed.filter("is_flagged").height
-        moved.append(_aged_debt_moved(placed))
-    return {"transitions": transitions, "flagged": flagged}, _aged_debt_summed(moved)
+    every = pl.concat([frame.select("is_moved", "started", "is_flagged") for frame in placed])
+    counts = {
+        "transitions": every.filter(pl.col("is_moved") & ~pl.col("started")).height,
+        "flagged": every.filter("is_flagged").height,
+    }
+    return counts, _aged_debt_summed([_aged_debt_moved(frame) for frame in written])
 
 
 def _contract_ranges(cursor: Any, where: str, params: list[Any]) -> list[Part]:
