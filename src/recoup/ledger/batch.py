@@ -192,6 +192,25 @@ def changed_books(
     return frame, high
 
 
+def entries_above(
+    *, after_entry_id: int, contracts_from: int | None = None, contracts_below: int | None = None
+) -> tuple[int, int]:
+    """How many journal entries above `after_entry_id` are on the books of the contracts with ids in
+    [contracts_from, contracts_below) (every book when neither is given), and the highest entry id
+    now in the journal."""
+    within, bounds = bulk.sql_id_range("b.contract_id", contracts_from, contracts_below)
+    books = " JOIN ledger_ledgerbook b ON b.id = j.book_id" if within else ""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM ledger_journalentry")
+        high = int(cursor.fetchone()[0])
+        cursor.execute(
+            f"SELECT COUNT(*) FROM ledger_journalentry j{books} WHERE j.id > %s AND j.id <= %s{within}",  # noqa: S608
+            [after_entry_id, high, *bounds],
+        )
+        count = int(cursor.fetchone()[0])
+    return count, high
+
+
 def _entries_insert(cursor: Any, vendor: str, columns: tuple[str, ...], at: datetime) -> None:
     """Write the batch's entries to the journal and their ids, by batch seq, to bulk_entry_id."""
     inserted = ", ".join(columns)  # the constant column names of ENTRY_COLUMNS

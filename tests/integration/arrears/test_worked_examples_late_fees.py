@@ -12,11 +12,13 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from recoup.arrears.batch import steps
+from recoup.arrears.batch.parts import WHOLE, Part
 from recoup.arrears.late_fees import LATE_FEE_REASON
-from recoup.arrears.models import ArrearsState
+from recoup.arrears.models import ArrearsState, CobRun
 from recoup.arrears.operations import cob_run
 from recoup.kernel.money import Money
-from recoup.ledger.models import LedgerBook, Posting
+from recoup.ledger.models import JournalEntry, LedgerBook, Posting
 from recoup.ledger.operations import fee_assess
 from recoup.ledger.queries import receivable_totals
 from recoup.portfolio.models import Contract
@@ -97,3 +99,41 @@ def test_a_fee_already_charged_account_by_account_is_not_charged_again_nor_count
     assert _fees(weekly) == [(1, 1200)]
     state = ArrearsState.objects.get(contract=weekly)
     assert state.receivable_minor == receivable_totals([weekly.pk])[weekly.pk].minor
+
+
+@pytest.mark.django_db
+def test_the_night_after_a_fee_does_not_work_the_account_out_again(weekly: Contract) -> None:
+    cob_run(as_of=date(2024, 4, 19), at=AT)
+    charged = CobRun.objects.get(business_date=date(2024, 4, 19)).summary
+
+    cob_run(as_of=date(2024, 4, 20), at=AT)
+
+    # The fee was posted after the refresh read the journal; the night's watermark moved past it.
+    assert charged["arrears_refresh"]["watermark"] == JournalEntry.objects.latest("pk").pk
+    assert CobRun.objects.get(business_date=date(2024, 4, 20)).summary["arrears_refresh"]["refreshed"] == 0
+    state = ArrearsState.objects.get(contract=weekly)
+    assert state.receivable_minor == receivable_totals([weekly.pk])[weekly.pk].minor
+
+
+@pytest.mark.django_db
+def test_an_entry_beside_the_fees_keeps_the_watermark_where_the_refresh_left_it(weekly: Contract) -> None:
+    cob_run(as_of=date(2024, 4, 18), at=AT)
+    worked_out_to = JournalEntry.objects.latest("pk").pk
+    fee_assess(
+        book=LedgerBook.objects.get(contract_id=weekly.pk),
+        amount=Money(1200, "GBP"),
+        reason_code=LATE_FEE_REASON,
+        effective_date=date(2024, 4, 19),
+        at=AT,
+        idempotency_key="a fee of the night",
+        installment=1,
+    )
+
+    # One entry above the refresh's watermark: the night's own fee, or something else beside it.
+    assert steps._watermark_past_fees(worked_out_to, 1, WHOLE) == {"watermark": worked_out_to + 1}
+    assert steps._watermark_past_fees(worked_out_to, 0, WHOLE) == {}
+    # In a part that does not hold the contract, the entry is another part's.
+    assert steps._watermark_past_fees(worked_out_to, 0, Part(low=weekly.pk + 1)) == {
+        "watermark": worked_out_to + 1
+    }
+    assert steps._watermark_past_fees(worked_out_to, 0, Part(high=weekly.pk + 1)) == {}

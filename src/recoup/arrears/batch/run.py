@@ -126,10 +126,7 @@ def _date_steps(
                 counts["aged_debt_rows"] = steps.aged_debt_write(cursor, vendor, business_date, handed.moved)
             run.refresh_from_db()
             run.steps_done = [*run.steps_done, name]
-            run.summary = {
-                **run.summary,
-                name: {**counts, "seconds": round(time.perf_counter() - started, 3)},
-            }
+            run.summary = _step_recorded(run.summary, name, counts, started)
             if name == STEP_NAMES[-1]:
                 run.status = CobStatus.COMPLETED
                 run.finished_at = at
@@ -139,6 +136,18 @@ def _date_steps(
     if progress is not None:
         progress(business_date, "done", len(STEP_NAMES), len(STEP_NAMES))
     return dict(run.summary)
+
+
+def _step_recorded(
+    summary: dict[str, Any], name: str, counts: dict[str, Any], started: float
+) -> dict[str, Any]:
+    """`summary` with the step's counts and seconds. A watermark the late fees moved past their fees
+    (see `steps.late_fees_assess`) replaces the refresh's, which the next night reads from."""
+    summary = {**summary, name: {**counts, "seconds": round(time.perf_counter() - started, 3)}}
+    if name == "late_fees_assess" and "watermark" in counts:
+        watermark = summary[name].pop("watermark")
+        summary["arrears_refresh"] = {**summary["arrears_refresh"], "watermark": watermark}
+    return summary
 
 
 def _parts_begin(run: CobRun, parts: int) -> bool:
@@ -203,7 +212,7 @@ def _part_close(shared: _DateParts, index: int, part: Part) -> None:
             shared.shown.at(index, step)
             started = time.perf_counter()
             counts = _step(name, cursor, vendor, shared.business_date, shared.at, shared.seen, handed, part)
-            summary[name] = {**counts, "seconds": round(time.perf_counter() - started, 3)}
+            summary = _step_recorded(summary, name, counts, started)
         CobPart.objects.create(
             run=shared.run,
             part=index,
@@ -356,10 +365,11 @@ def _step(
         )
         if handed.refreshed is None:  # written with the state the installments left
             handed.fallen = None
+        handed.worked_out_to = high
         return {**counts, "watermark": high}
     if name == "late_fees_assess":
         counts, handed.refreshed = steps.late_fees_assess(
-            cursor, vendor, business_date, at, part, handed.refreshed
+            cursor, vendor, business_date, at, part, handed.refreshed, handed.worked_out_to
         )
         return counts
     counts, moved = steps.buckets_update(cursor, vendor, business_date, part, handed.refreshed, handed.fallen)
@@ -377,6 +387,8 @@ class Handed:
     refreshed: pl.DataFrame | None = None
     # How the rows the buckets step wrote move the aged-debt totals (steps.buckets_update).
     moved: list[pl.DataFrame] = field(default_factory=list)
+    # The highest journal entry id the refresh worked out (its watermark; see _step_recorded).
+    worked_out_to: int | None = None
 
 
 @dataclass(frozen=True)

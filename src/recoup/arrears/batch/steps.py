@@ -758,6 +758,7 @@ def late_fees_assess(
     at: datetime,
     part: Part = WHOLE,
     refreshed: pl.DataFrame | None = None,
+    worked_out_to: int | None = None,
 ) -> tuple[dict[str, int], pl.DataFrame | None]:
     """Charge each product's late fee on the installments still unpaid when their grace days end.
 
@@ -769,7 +770,10 @@ def late_fees_assess(
     taken from it, not from the state.
 
     Returns the counts and `refreshed` with the fees added to its receivables (still unwritten);
-    the state of the other accounts charged is written.
+    the state of the other accounts charged is written. `worked_out_to` is the highest journal entry
+    id arrears_refresh worked out: when the fees are the only entries on the part's books above it,
+    the counts hold the journal's highest id now as the night's `watermark`, for the state holds
+    them (see `_watermark_past_fees`).
     """
     products = reads.products_read(cursor).filter((pl.col("fixed_minor") > 0) | (pl.col("percent_e4") > 0))
     if products.is_empty():
@@ -863,7 +867,27 @@ def late_fees_assess(
     bulk.frame_update(
         cursor, vendor, STATE, "contract_id", receivables.with_columns(changed_date=pl.lit(as_of))
     )
-    return {"late_fees": result.posted}, refreshed
+    counts = {"late_fees": result.posted}
+    if worked_out_to is not None:
+        counts |= _watermark_past_fees(worked_out_to, result.posted, part)
+    return counts, refreshed
+
+
+def _watermark_past_fees(worked_out_to: int, fees: int, part: Part) -> dict[str, int]:
+    """The night's watermark moved past its late fees ({"watermark": id}), or left where the refresh
+    put it ({}).
+
+    The fees are posted after the refresh has taken the journal's highest id, so without this the
+    next night would find every book charged a fee among the books that moved since, and work its
+    arrears out again, to the same result: a fee moves only the receivable, which this step writes.
+    When the part's books hold no entries above `worked_out_to` but the fees, the state holds every
+    entry up to the journal's highest id. Any other entry there (a payment posted meanwhile) leaves
+    the watermark where it was, and its book to the next night.
+    """
+    count, high = ledger_batch.entries_above(
+        after_entry_id=worked_out_to, contracts_from=part.low, contracts_below=part.high
+    )
+    return {"watermark": high} if count == fees else {}
 
 
 LATE_CANDIDATE_SCHEMA = {
