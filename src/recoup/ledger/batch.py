@@ -174,20 +174,28 @@ def fell_due_reason() -> str:
 def changed_books(
     *, after_entry_id: int, contracts_from: int | None = None, contracts_below: int | None = None
 ) -> tuple[pl.DataFrame, int]:
-    """Books with an entry after `after_entry_id` (book_id, contract_id, and the id of the book's
-    last entry), of the contracts with ids in [contracts_from, contracts_below) when given, and the
-    highest entry id now in the journal."""
+    """Books with an entry after `after_entry_id` (book_id, contract_id, the id of the book's last
+    entry, how many entries it has there and how many of them are installments falling due), of the
+    contracts with ids in [contracts_from, contracts_below) when given, and the highest entry id now
+    in the journal."""
     within, bounds = bulk.sql_id_range("b.contract_id", contracts_from, contracts_below)
     with connection.cursor() as cursor:
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM ledger_journalentry")
         high = int(cursor.fetchone()[0])
         frame = bulk.frame_query(
             cursor,
-            "SELECT b.id, b.contract_id, MAX(j.id) FROM ledger_journalentry j "  # noqa: S608 - constant bounds
+            "SELECT b.id, b.contract_id, MAX(j.id), COUNT(*), "  # noqa: S608 - constant bounds
+            "SUM(CASE WHEN j.reason_code = %s THEN 1 ELSE 0 END) FROM ledger_journalentry j "
             f"JOIN ledger_ledgerbook b ON b.id = j.book_id WHERE j.id > %s AND j.id <= %s{within} "
             "GROUP BY b.id, b.contract_id",
-            [after_entry_id, high, *bounds],
-            {"book_id": pl.Int64, "contract_id": pl.Int64, "last_entry_id": pl.Int64},
+            [fell_due_reason(), after_entry_id, high, *bounds],
+            {
+                "book_id": pl.Int64,
+                "contract_id": pl.Int64,
+                "last_entry_id": pl.Int64,
+                "entries": pl.Int64,
+                "fell_due": pl.Int64,
+            },
         )
     return frame, high
 

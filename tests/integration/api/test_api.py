@@ -6,7 +6,8 @@ from django.test import Client
 from recoup.access.models import User
 from recoup.access.operations import api_token_issue
 from recoup.portfolio.models import Contract
-from tests.integration.factories import book
+from recoup.portfolio.operations.modifications import installments_fall_due
+from tests.integration.factories import AT, book
 
 pytestmark = pytest.mark.django_db
 
@@ -236,3 +237,31 @@ def test_an_agent_may_not_post_manual_entries(api):
     )
 
     assert response.status_code == 403
+
+
+def test_a_manual_line_on_what_an_installment_owes_names_one_fallen_due(head_of_credit_api):
+    contract = book()
+    lines = (
+        {"code": "principal_due", "amount": "-10.00", "currency": "USD", "installment": 1},
+        {"code": "credits", "amount": "10.00", "currency": "USD"},
+    )
+
+    refused = head_of_credit_api.post(
+        f"/api/v1/accounts/{contract.account_number}/journal-entries",
+        _adjustment(*lines),
+        content_type="application/json",
+        headers={"Idempotency-Key": "before-due"},
+    )
+    installments_fall_due(
+        contract=Contract.objects.get(pk=contract.contract_id), as_of=contract.first_due_date, at=AT
+    )
+    posted = head_of_credit_api.post(
+        f"/api/v1/accounts/{contract.account_number}/journal-entries",
+        _adjustment(*lines),
+        content_type="application/json",
+        headers={"Idempotency-Key": "after-due"},
+    )
+
+    assert refused.status_code == 422
+    assert refused.json()["field"] == "lines[0].installment"
+    assert posted.status_code == 201, posted.content

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import polars as pl
 import pytest
 from django.db import connection, transaction
 
@@ -77,8 +78,15 @@ def test_the_batch_leaves_the_state_transitions_and_ledger_the_reference_leaves(
     accounts = list(Contract.objects.order_by("pk").values_list("account_number", flat=True))
     reference = reference_module()
 
+    worked = []
+
+    def close(day: date) -> None:
+        (summary,) = cob_run(as_of=day, at=AT).summaries.values()
+        refresh = summary["arrears_refresh"]
+        worked.append((refresh.get("from_installments", 0), refresh["refreshed"]))
+
     expected = _run(lambda day: reference.reference_close(day, at=AT), accounts)
-    actual = _run(lambda day: cob_run(as_of=day, at=AT), accounts)
+    actual = _run(close, accounts)
 
     assert actual["states"] == expected["states"]
     assert actual["transitions"] == expected["transitions"]
@@ -86,6 +94,10 @@ def test_the_batch_leaves_the_state_transitions_and_ledger_the_reference_leaves(
     assert len(expected["transitions"]) > 0  # type: ignore[arg-type]
     accruals = [e for e in expected["ledger"]["entries"] if e[3] == "interest_accrued"]  # type: ignore[index]
     assert {e[2] for e in accruals} == ACCRUAL_DATES
+    # Some accounts' arrears were worked out from their installment alone, without reading their
+    # ledger back (see steps._worked_after), and others from the ledger.
+    assert sum(alone for alone, _ in worked) > 0
+    assert sum(refreshed - alone for alone, refreshed in worked) > 0
 
 
 @pytest.mark.django_db
@@ -104,6 +116,31 @@ def test_a_close_in_slices_of_a_few_accounts_leaves_what_one_slice_leaves(
 
     assert sliced == whole
     assert len(whole["transitions"]) > 0  # type: ignore[arg-type]
+
+
+@pytest.mark.django_db
+def test_arrears_worked_out_from_the_installment_alone_equal_those_read_from_the_ledger(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On a larger book than the reference's, the nights leave the same with every account's arrears
+    read back from its ledger as with those of the accounts whose installment was their only news
+    worked out from it (see steps._worked_after)."""
+    demo_load(accounts=150, seed=13, as_of=START - timedelta(days=1))
+    _statistics_taken()
+    accounts = list(Contract.objects.order_by("pk").values_list("account_number", flat=True))
+    worked = []
+
+    def close(day: date) -> None:
+        (summary,) = cob_run(as_of=day, at=AT).summaries.values()
+        worked.append(summary["arrears_refresh"].get("from_installments", 0))
+
+    alone = _run(close, accounts)
+    unworked = steps._worked_after({}, True, pl.Series([], dtype=pl.Int64), [])
+    monkeypatch.setattr(steps, "_worked_after", lambda *args: unworked)
+    read = _run(lambda day: cob_run(as_of=day, at=AT), accounts)
+
+    assert alone == read
+    assert sum(worked) > 50
 
 
 @pytest.mark.django_db

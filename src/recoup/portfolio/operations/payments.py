@@ -11,6 +11,8 @@ from recoup.access.models import User
 from recoup.kernel.money import Money, currency_check
 from recoup.ledger import operations as ledger
 from recoup.ledger import queries as ledger_queries
+from recoup.ledger.errors import InvalidInstallment
+from recoup.ledger.models import AccountCode
 from recoup.portfolio.errors import AccountNotFound
 from recoup.portfolio.models import (
     Contract,
@@ -65,6 +67,10 @@ def payment_apply(
     )
 
 
+# The accounts holding what is due of an installment's principal and interest.
+OWED_CODES = (AccountCode.PRINCIPAL_DUE.value, AccountCode.INTEREST_DUE.value)
+
+
 @dataclass(frozen=True)
 class PaymentTaken:
     receipt_id: int
@@ -107,6 +113,10 @@ def journal_adjust(
 ) -> Adjusted:
     """Post a balanced manual entry to an account's ledger (debits positive, credits negative).
 
+    A line on what is due of an installment (principal_due, interest_due) names one that has fallen
+    due: no act posts to an installment's dues before then, which the close of business relies on
+    when it works an account's arrears out from the installment alone (arrears.batch.steps).
+
     Raises a DomainError naming the field ("lines[1].currency", "lines[0].amount", "lines", …)
     and writes nothing when it does.
     """
@@ -114,8 +124,18 @@ def journal_adjust(
     if contract is None:
         raise AccountNotFound(f"account_number: no account {account_number!r}", field="account_number")
     ledger_lines = []
+    last_due: int | None = None
     for index, line in enumerate(lines):
         where = f"lines[{index}]"
+        if line.code.strip() in OWED_CODES and line.installment is not None:
+            if last_due is None:
+                last_due = ledger_queries.last_installments_due([contract.pk]).get(contract.pk, 0)
+            if line.installment > last_due:
+                raise InvalidInstallment(
+                    f"{where}.installment: installment {line.installment} has not fallen due "
+                    f"(the last due is {last_due})",
+                    field=f"{where}.installment",
+                )
         currency = currency_check(line.currency.strip().upper(), field=f"{where}.currency")
         ledger_lines.append(
             ledger.Line(
