@@ -38,6 +38,19 @@ def _fees(contract: Contract) -> list[tuple[int | None, int]]:
     )
 
 
+def _fee_charged_by_hand(contract: Contract, idempotency_key: str) -> None:
+    """Installment 1's late fee, charged account by account on the 19th."""
+    fee_assess(
+        book=LedgerBook.objects.get(contract_id=contract.pk),
+        amount=Money(1200, "GBP"),
+        reason_code=LATE_FEE_REASON,
+        effective_date=date(2024, 4, 19),
+        at=AT,
+        idempotency_key=idempotency_key,
+        installment=1,
+    )
+
+
 @pytest.mark.django_db
 def test_each_unpaid_weekly_installment_is_charged_when_its_own_grace_ends(weekly: Contract) -> None:
     cob_run(as_of=date(2024, 4, 18), at=AT)
@@ -84,15 +97,7 @@ def test_a_fee_already_charged_account_by_account_is_not_charged_again_nor_count
     weekly: Contract,
 ) -> None:
     cob_run(as_of=date(2024, 4, 18), at=AT)
-    fee_assess(
-        book=LedgerBook.objects.get(contract_id=weekly.pk),
-        amount=Money(1200, "GBP"),
-        reason_code=LATE_FEE_REASON,
-        effective_date=date(2024, 4, 19),
-        at=AT,
-        idempotency_key=f"arrears:{weekly.pk}:late-fee:1",
-        installment=1,
-    )
+    _fee_charged_by_hand(weekly, f"arrears:{weekly.pk}:late-fee:1")
 
     cob_run(as_of=date(2024, 4, 19), at=AT)
 
@@ -119,15 +124,7 @@ def test_the_night_after_a_fee_does_not_work_the_account_out_again(weekly: Contr
 def test_an_entry_beside_the_fees_keeps_the_watermark_where_the_refresh_left_it(weekly: Contract) -> None:
     cob_run(as_of=date(2024, 4, 18), at=AT)
     worked_out_to = JournalEntry.objects.latest("pk").pk
-    fee_assess(
-        book=LedgerBook.objects.get(contract_id=weekly.pk),
-        amount=Money(1200, "GBP"),
-        reason_code=LATE_FEE_REASON,
-        effective_date=date(2024, 4, 19),
-        at=AT,
-        idempotency_key="a fee of the night",
-        installment=1,
-    )
+    _fee_charged_by_hand(weekly, "a fee of the night")
 
     # One entry above the refresh's watermark: the night's own fee, or something else beside it.
     assert steps._watermark_past_fees(worked_out_to, 1, WHOLE) == {"watermark": worked_out_to + 1}
